@@ -1,0 +1,192 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The RentalKit store: one SQLite file and every operation of a social rental point.
+///
+/// Open one store per file for the life of the process and share it (it is `Sendable`). Every
+/// operation is one transaction that either happens entirely, with its audit event, or not at all,
+/// and throws only ``RentalError``.
+///
+/// ```swift
+/// let store = try RentalStore.open(path: "/var/lib/rentald/rental.sqlite")
+/// let loan = try await store.checkout(family: "F-2026-0001", unit: "КРВ-0007",
+///                                     at: "ryabinushka", by: .admin("ivanova"))
+/// print(loan.dueDate)
+/// ```
+public final class RentalStore: Sendable {
+    /// How durable a commit is.
+    public enum Synchronous: String, Sendable, CaseIterable {
+        /// An acknowledged change survives a power cut (SQLite `synchronous=FULL`). The default.
+        case full
+        /// A change survives a crash of the process but may be lost on power failure
+        /// (`synchronous=NORMAL`): faster, for tests and benchmarks.
+        case normal
+    }
+
+    /// How the store is opened.
+    public struct Options: Sendable {
+        /// Durability of commits (default ``Synchronous/full``).
+        public var synchronous: Synchronous
+        /// How long a writer waits for a lock held by another process before failing with
+        /// ``RentalError/Code/storageBusy``.
+        public var busyTimeout: TimeInterval
+        /// The configurable rules.
+        public var policy: RentalPolicy
+
+        /// Creates options.
+        public init(synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, policy: RentalPolicy = .init()) {
+            self.synchronous = synchronous
+            self.busyTimeout = busyTimeout
+            self.policy = policy
+        }
+    }
+
+    let writer: any DatabaseWriter
+    /// Where "now" comes from.
+    public let clock: any RentalClock
+    /// The configurable rules in force.
+    public let policy: RentalPolicy
+    let logger: Logger
+
+    private init(writer: any DatabaseWriter, options: Options, clock: any RentalClock, logger: Logger) throws {
+        self.writer = writer
+        self.clock = clock
+        self.policy = options.policy
+        self.logger = logger
+        try Schema.migrator.migrate(writer)
+        // GRDB sets synchronous=NORMAL on a WAL pool's writer; set the durability we were asked for.
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(options.synchronous == .full ? "FULL" : "NORMAL")")
+        }
+    }
+
+    /// Opens (creating if needed) the store at `path` in WAL mode and migrates it to the current schema.
+    /// - Throws: ``RentalError`` with a storage code when the file cannot be opened or migrated.
+    public static func open(path: String, options: Options = .init(), clock: any RentalClock = SystemClock(),
+                            logger: Logger = Logger(label: "RentalKit")) throws(RentalError) -> RentalStore {
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration(options))
+            let store = try RentalStore(writer: pool, options: options, clock: clock, logger: logger)
+            logger.debug("store opened", metadata: ["path": "\(path)"])
+            return store
+        } catch {
+            throw RentalError(mapping: error)
+        }
+    }
+
+    /// A store in memory, gone when released: for tests and tools.
+    public static func inMemory(options: Options = .init(), clock: any RentalClock = SystemClock(),
+                                logger: Logger = Logger(label: "RentalKit")) throws(RentalError) -> RentalStore {
+        do {
+            let queue = try DatabaseQueue(configuration: configuration(options))
+            return try RentalStore(writer: queue, options: options, clock: clock, logger: logger)
+        } catch {
+            throw RentalError(mapping: error)
+        }
+    }
+
+    private static func configuration(_ options: Options) -> Configuration {
+        var config = Configuration()
+        config.label = "RentalKit"
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(options.busyTimeout)
+        return config
+    }
+
+    /// The file path of the store (empty for an in-memory store).
+    public var path: String { writer.path }
+
+    /// Names of the migrations applied to the file, oldest first.
+    public func appliedMigrations() async throws(RentalError) -> [String] {
+        try await read { db in try Schema.migrator.appliedMigrations(db) }
+    }
+
+    /// Closes the store; further calls fail. Waits for operations in flight to finish.
+    public func close() throws(RentalError) {
+        do {
+            if let pool = writer as? DatabasePool { try pool.close() }
+            if let queue = writer as? DatabaseQueue { try queue.close() }
+        } catch {
+            throw RentalError(mapping: error)
+        }
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in one write transaction; any error rolls everything back.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RentalError) -> T {
+        do {
+            return try await writer.write(body)
+        } catch {
+            throw RentalError(mapping: error)
+        }
+    }
+
+    /// Runs `body` on a read-only snapshot.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RentalError) -> T {
+        do {
+            return try await writer.read(body)
+        } catch {
+            throw RentalError(mapping: error)
+        }
+    }
+
+    /// The current instant from the clock, as stored (whole milliseconds).
+    var nowMillis: Int64 { Self.millis(clock.now()) }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+}
+
+/// The rules that an operator may switch, beyond loan rules.
+public struct RentalPolicy: Sendable, Hashable, Codable {
+    /// Whether a family with an overdue loan is refused further checkouts (default true).
+    public var refuseCheckoutWhenOverdue: Bool
+    /// How far in the past an administrator may backdate a checkout, in days (default 31).
+    public var maxBackdateDays: Int
+
+    /// Creates a policy.
+    public init(refuseCheckoutWhenOverdue: Bool = true, maxBackdateDays: Int = 31) {
+        self.refuseCheckoutWhenOverdue = refuseCheckoutWhenOverdue
+        self.maxBackdateDays = maxBackdateDays
+    }
+}
+
+extension RentalError {
+    /// Maps any error met inside the store to a ``RentalError``, without SQL or bound values.
+    init(mapping error: any Error) {
+        if let error = error as? RentalError {
+            self = error
+            return
+        }
+        guard let error = error as? DatabaseError else {
+            self = RentalError(.storageFailure, "storage failure")
+            return
+        }
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            self = RentalError(.storageFull, "the disk holding the store is full; nothing was changed")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            self = RentalError(.storageBusy, "the store is locked by another writer; nothing was changed, try again")
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH:
+            self = RentalError(.storageReadOnly, "the store cannot be opened or written (SQLite code \(error.extendedResultCode.rawValue))")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            self = RentalError(.storageCorrupt, "the store file is damaged or is not a RentalKit store")
+        case .SQLITE_CONSTRAINT:
+            // GRDB's message names the constraint ("UNIQUE constraint failed: unit.inventory_number"),
+            // never the values.
+            let what = error.message ?? "constraint"
+            if what.contains("loan.unit_id") {
+                self = RentalError(.unitNotAvailable, "the unit is already on an open loan")
+            } else if error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+                        || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                self = RentalError(.alreadyExists, "already exists (\(what))")
+            } else {
+                self = RentalError(.invalidInput, "refused by the store (\(what))")
+            }
+        default:
+            self = RentalError(.storageFailure, "storage failure (SQLite code \(error.extendedResultCode.rawValue))")
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import Foundation
+
+/// A family waiting for an item type at a centre.
+public struct Reservation: Sendable, Hashable, Codable {
+    /// Store id; also the queue order within a centre and item type.
+    public var id: Int64
+    /// Family reference.
+    public var family: String
+    /// Item type code.
+    public var itemType: String
+    /// Centre code.
+    public var centre: String
+    /// When it was placed.
+    public var placedAt: Date
+    /// Position in the queue, 1 = next.
+    public var position: Int
+}

@@ -1,0 +1,49 @@
+import GRDB
+
+extension RentalStore {
+    /// Adds an item type to the catalogue. Admin only.
+    public func addItemType(_ type: ItemType, by who: Principal) async throws(RentalError) -> ItemType {
+        try who.requireAdmin("adding an item type")
+        var type = type
+        type.code = try Validate.code(type.code, field: "code")
+        type.name = try Validate.text(type.name, field: "name", max: 200)
+        if let days = type.safetyCheckDays { _ = try Validate.range(days, 1...3660, field: "safetyCheckDays") }
+        if let months = type.infantAgeLimitMonths { _ = try Validate.range(months, 1...72, field: "infantAgeLimitMonths") }
+        type.recallNote = try Validate.optionalText(type.recallNote, field: "recallNote", max: 500)
+        let stored = type
+        return try await write { db in
+            try db.execute(sql: """
+                INSERT INTO item_type (code, name, category, sanitise_after_return, safety_check_days,
+                                       infant_age_limit_months, recalled, recall_note)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [stored.code, stored.name, stored.category.rawValue, stored.sanitiseAfterReturn,
+                                 stored.safetyCheckDays, stored.infantAgeLimitMonths, stored.recalled, stored.recallNote])
+            try self.audit(db, who, "item_type.add", "item_type", stored.code, ["category": stored.category.rawValue])
+            return stored
+        }
+    }
+
+    /// One item type.
+    public func itemType(_ code: String) async throws(RentalError) -> ItemType {
+        try await read { db in try Lookup.itemType(db, code).itemType }
+    }
+
+    /// The whole catalogue, by code.
+    public func itemTypes() async throws(RentalError) -> [ItemType] {
+        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM item_type ORDER BY code").map(Lookup.itemType) }
+    }
+
+    /// Recalls an item type (no checkouts while recalled) or lifts the recall. Admin only.
+    public func setRecall(_ recalled: Bool, itemType code: String, note: String? = nil,
+                          by who: Principal) async throws(RentalError) -> ItemType {
+        try who.requireAdmin("recalling an item type")
+        let note = try Validate.optionalText(note, field: "note", max: 500)
+        return try await write { db in
+            let (id, _) = try Lookup.itemType(db, code)
+            try db.execute(sql: "UPDATE item_type SET recalled = ?, recall_note = ? WHERE id = ?",
+                           arguments: [recalled, recalled ? note : nil, id])
+            try self.audit(db, who, recalled ? "item_type.recall" : "item_type.recall_lifted", "item_type", code)
+            return try Lookup.itemType(db, code).itemType
+        }
+    }
+}

@@ -1,0 +1,268 @@
+import Foundation
+import GRDB
+
+extension RentalStore {
+    /// Lends a unit to a family at a centre. Admin or staff of the centre.
+    ///
+    /// The due date is the issue date in the centre's zone plus the rule's period, moved forward to the
+    /// centre's next open day. Refusals, each with its own code: ``RentalError/Code/unitNotAvailable``,
+    /// ``RentalError/Code/unitNotAtCentre``, ``RentalError/Code/itemTypeRecalled``,
+    /// ``RentalError/Code/safetyCheckDue``, ``RentalError/Code/familyNotActive``,
+    /// ``RentalError/Code/consentMissing``, ``RentalError/Code/lowIncomeExpired``,
+    /// ``RentalError/Code/noLoanRule``, ``RentalError/Code/familyHasOverdue``,
+    /// ``RentalError/Code/loanLimitReached``, ``RentalError/Code/categoryLimitReached``,
+    /// ``RentalError/Code/noEligibleChild``.
+    ///
+    /// - Parameter issuedAt: Backdates the checkout (admin only, at most ``RentalPolicy/maxBackdateDays``
+    ///   days back); the loan and its audit event are marked as backdated.
+    public func checkout(family reference: String, unit inventoryNumber: String, at centreCode: String,
+                         issuedAt: Date? = nil, by who: Principal) async throws(RentalError) -> Loan {
+        try who.requireCirculation(at: centreCode, "checkout")
+        let now = clock.now()
+        let backdated = try backdating(issuedAt, now: now, by: who)
+        let issueInstant = backdated ? (issuedAt ?? now) : now
+        let policy = self.policy
+        return try await write { db in
+            let (centreID, centre) = try Lookup.centre(db, centreCode)
+            let zone = Lookup.zone(centre)
+            let issuedOn = LocalDate(issueInstant, in: zone)
+            let (unitID, unit) = try Lookup.unit(db, inventoryNumber)
+            let (_, type) = try Lookup.itemType(db, unit.itemType)
+
+            guard unit.status == .available else {
+                throw RentalError(.unitNotAvailable, "unit \(unit.inventoryNumber) is \(unit.status.rawValue)")
+            }
+            guard unit.currentCentre == centre.code else {
+                throw RentalError(.unitNotAtCentre, "unit \(unit.inventoryNumber) is at centre \(unit.currentCentre)")
+            }
+            guard !type.recalled else {
+                throw RentalError(.itemTypeRecalled, "item type \(type.code) is recalled")
+            }
+            if let days = type.safetyCheckDays {
+                guard let last = unit.lastSafetyCheck, last.days(until: issuedOn) <= days else {
+                    throw RentalError(.safetyCheckDue, "unit \(unit.inventoryNumber) needs an electrical safety check (every \(days) days)")
+                }
+            }
+
+            let (familyID, family) = try Lookup.family(db, reference)
+            guard family.status == .active else {
+                throw RentalError(.familyNotActive, "family \(family.reference) is suspended")
+            }
+            guard family.consentOn != nil else {
+                throw RentalError(.consentMissing, "family \(family.reference) has no recorded consent to personal-data processing")
+            }
+            guard family.lowIncomeUntil >= issuedOn else {
+                throw RentalError(.lowIncomeExpired, "family \(family.reference): low-income status expired on \(family.lowIncomeUntil)")
+            }
+
+            let rule = try Self.effectiveRule(db, centre: centre.code, itemType: type)
+            if policy.refuseCheckoutWhenOverdue, let overdue = try Self.firstOverdueLoan(db, familyID: familyID, now: now) {
+                throw RentalError(.familyHasOverdue, "family \(family.reference) has overdue loan \(overdue)")
+            }
+            if let max = rule.maxOpenLoans {
+                let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM loan WHERE family_id = ? AND state = 'open'",
+                                            arguments: [familyID]) ?? 0
+                guard open < max else {
+                    throw RentalError(.loanLimitReached, "family \(family.reference) has \(open) open loans; the limit is \(max)")
+                }
+            }
+            if let max = rule.maxOpenLoansInCategory {
+                let open = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM loan l JOIN unit u ON u.id = l.unit_id JOIN item_type t ON t.id = u.item_type_id
+                    WHERE l.family_id = ? AND l.state = 'open' AND t.category = ?
+                    """, arguments: [familyID, type.category.rawValue]) ?? 0
+                guard open < max else {
+                    throw RentalError(.categoryLimitReached,
+                                      "family \(family.reference) has \(open) open \(type.category.rawValue) loans; the limit is \(max)")
+                }
+            }
+            if let limit = rule.infantAgeLimitMonths ?? type.infantAgeLimitMonths {
+                guard family.children.contains(where: { $0.isUnder(months: limit, on: issuedOn) }) else {
+                    throw RentalError(.noEligibleChild,
+                                      "family \(family.reference) has no child under \(limit) months for item type \(type.code)")
+                }
+            }
+
+            let due = try centre.calendar.dueDate(issuedOn: issuedOn, period: rule.period)
+            try db.execute(sql: """
+                INSERT INTO loan (unit_id, family_id, centre_id, issued_by, issued_at, issued_on, backdated, due_date)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [unitID, familyID, centreID, who.name, RentalStore.millis(issueInstant),
+                                 issuedOn.description, backdated, due.description])
+            let loanID = db.lastInsertedRowID
+            try db.execute(sql: "UPDATE unit SET status = 'on_loan' WHERE id = ? AND status = 'available'", arguments: [unitID])
+            var details = ["unit": unit.inventoryNumber, "family": family.reference, "centre": centre.code,
+                           "due": due.description, "rule": "\(rule.id)"]
+            if backdated { details["backdatedTo"] = issuedOn.description }
+            try self.audit(db, who, backdated ? "loan.checkout.backdated" : "loan.checkout", "loan", "\(loanID)", details)
+            return try Lookup.loan(db, id: loanID)
+        }
+    }
+
+    /// Whether `issuedAt` backdates a checkout made `now`, after checking that it may.
+    private func backdating(_ issuedAt: Date?, now: Date, by who: Principal) throws(RentalError) -> Bool {
+        guard let issuedAt, abs(issuedAt.timeIntervalSince(now)) >= 1 else { return false }
+        try who.requireAdmin("backdating a checkout")
+        guard issuedAt < now else { throw .invalid("issuedAt", "must not be in the future") }
+        guard now.timeIntervalSince(issuedAt) <= Double(policy.maxBackdateDays) * 86_400 else {
+            throw .invalid("issuedAt", "may be at most \(policy.maxBackdateDays) days in the past")
+        }
+        return true
+    }
+
+    /// Extends an open loan by its rule's renewal period, counted from the later of the due date and
+    /// today, moved to the next open day. Admin or staff of the issuing centre.
+    ///
+    /// Refused with ``RentalError/Code/renewalLimitReached`` after the rule's number of renewals, and
+    /// with ``RentalError/Code/renewalBlockedByReservations`` while other families wait for the item type
+    /// at that centre.
+    public func renew(loan id: Int64, by who: Principal) async throws(RentalError) -> Loan {
+        try await write { db in
+            let loan = try Lookup.loan(db, id: id)
+            try who.requireCirculation(at: loan.centre, "renewal")
+            guard loan.state == .open else { throw RentalError(.loanClosed, "loan \(id) is \(loan.state.rawValue)") }
+            let (centreID, centre) = try Lookup.centre(db, loan.centre)
+            let (typeID, type) = try Lookup.itemType(db, loan.itemType)
+            let rule = try Self.effectiveRule(db, centre: centre.code, itemType: type)
+            guard loan.renewals < rule.renewalsAllowed else {
+                throw RentalError(.renewalLimitReached, "loan \(id) was renewed \(loan.renewals) times; the limit is \(rule.renewalsAllowed)")
+            }
+            let waiting = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM reservation WHERE centre_id = ? AND item_type_id = ? AND state = 'waiting'
+                """, arguments: [centreID, typeID]) ?? 0
+            guard waiting == 0 else {
+                throw RentalError(.renewalBlockedByReservations,
+                                  "\(waiting) famil\(waiting == 1 ? "y waits" : "ies wait") for item type \(type.code) at centre \(centre.code)")
+            }
+            let today = LocalDate(self.clock.now(), in: Lookup.zone(centre))
+            let due = try centre.calendar.dueDate(issuedOn: max(loan.dueDate, today), period: rule.renewalPeriod)
+            try db.execute(sql: "UPDATE loan SET due_date = ?, renewals = renewals + 1 WHERE id = ?",
+                           arguments: [due.description, id])
+            try self.audit(db, who, "loan.renew", "loan", "\(id)", ["from": loan.dueDate.description, "to": due.description])
+            return try Lookup.loan(db, id: id)
+        }
+    }
+
+    /// Takes a unit back at any centre, closing its open loan. The unit goes to
+    /// ``UnitStatus/inRepair`` when returned damaged, to ``UnitStatus/sanitising`` when its item type
+    /// says so, else to ``UnitStatus/available``, at the centre it was returned to. Admin or staff of
+    /// that centre.
+    public func returnUnit(_ inventoryNumber: String, at centreCode: String, condition: Condition,
+                           note: String? = nil, by who: Principal) async throws(RentalError) -> ReturnReceipt {
+        try who.requireCirculation(at: centreCode, "return")
+        let note = try Validate.optionalText(note, field: "note", max: 500)
+        return try await write { db in
+            let (unitID, unit) = try Lookup.unit(db, inventoryNumber)
+            let (centreID, centre) = try Lookup.centre(db, centreCode)
+            guard let loanID = try Int64.fetchOne(db, sql: "SELECT id FROM loan WHERE unit_id = ? AND state = 'open'",
+                                                  arguments: [unitID]) else {
+                throw RentalError(.invalidTransition, "unit \(unit.inventoryNumber) is not on loan")
+            }
+            let loan = try Lookup.loan(db, id: loanID)
+            let type = try Lookup.itemType(db, unit.itemType).itemType
+            let next: UnitStatus = condition == .damaged ? .inRepair : type.sanitiseAfterReturn ? .sanitising : .available
+            let issuing = try Lookup.centre(db, loan.centre).centre
+            let wasOverdue = loan.isOverdue(on: LocalDate(self.clock.now(), in: Lookup.zone(issuing)))
+            try db.execute(sql: """
+                UPDATE loan SET state = 'returned', closed_at = ?, closed_by = ?, returned_to_centre_id = ?,
+                    return_condition = ?, return_note = ?
+                WHERE id = ?
+                """, arguments: [self.nowMillis, who.name, centreID, condition.rawValue, note, loanID])
+            try db.execute(sql: "UPDATE unit SET status = ?, condition = ?, current_centre_id = ? WHERE id = ?",
+                           arguments: [next.rawValue, condition.rawValue, centreID, unitID])
+            try self.audit(db, who, "loan.return", "loan", "\(loanID)", [
+                "unit": unit.inventoryNumber, "centre": centre.code, "condition": condition.rawValue,
+                "unitStatus": next.rawValue, "overdue": wasOverdue ? "yes" : "no",
+            ])
+            return ReturnReceipt(loan: try Lookup.loan(db, id: loanID), unitStatus: next, wasOverdue: wasOverdue)
+        }
+    }
+
+    /// Closes an open loan as lost; the unit becomes ``UnitStatus/lost``. Admin or staff of the
+    /// issuing centre.
+    public func markLost(loan id: Int64, note: String? = nil, by who: Principal) async throws(RentalError) -> Loan {
+        let note = try Validate.optionalText(note, field: "note", max: 500)
+        return try await write { db in
+            let loan = try Lookup.loan(db, id: id)
+            try who.requireCirculation(at: loan.centre, "marking a loan lost")
+            guard loan.state == .open else { throw RentalError(.loanClosed, "loan \(id) is \(loan.state.rawValue)") }
+            try db.execute(sql: "UPDATE loan SET state = 'lost', closed_at = ?, closed_by = ?, return_note = ? WHERE id = ?",
+                           arguments: [self.nowMillis, who.name, note, id])
+            try db.execute(sql: "UPDATE unit SET status = 'lost' WHERE inventory_number = ?", arguments: [loan.inventoryNumber])
+            try self.audit(db, who, "loan.lost", "loan", "\(id)", ["unit": loan.inventoryNumber, "family": loan.family])
+            return try Lookup.loan(db, id: id)
+        }
+    }
+
+    /// One loan.
+    public func loan(_ id: Int64) async throws(RentalError) -> Loan {
+        try await read { db in try Lookup.loan(db, id: id) }
+    }
+
+    /// Loans matching a filter, by id. "Overdue" is evaluated now, in each centre's own zone.
+    public func loans(_ filter: LoanFilter = LoanFilter()) async throws(RentalError) -> [Loan] {
+        let limit = try Validate.range(filter.limit, 1...1000, field: "limit")
+        let now = clock.now()
+        return try await read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let centre = filter.centre {
+                conditions.append("l.centre_id = ?")
+                arguments += [try Lookup.centreID(db, centre)]
+            }
+            if let family = filter.family {
+                conditions.append("l.family_id = ?")
+                arguments += [try Lookup.family(db, family).id]
+            }
+            if filter.openOnly || filter.overdueOnly { conditions.append("l.state = 'open'") }
+            if let before = filter.dueBefore {
+                conditions.append("l.due_date < ?")
+                arguments += [before.description]
+            }
+            if filter.overdueOnly {
+                let (sql, todayArguments) = try Self.overdueCondition(db, now: now)
+                conditions.append(sql)
+                arguments += todayArguments
+            }
+            if let after = filter.afterID {
+                conditions.append("l.id > ?")
+                arguments += [after]
+            }
+            let filterSQL = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: Lookup.loanSelect + filterSQL + " ORDER BY l.id LIMIT ?",
+                                    arguments: arguments).map(Lookup.loan)
+        }
+    }
+
+    /// Today's date in a centre's zone, by the store's clock.
+    public func today(at centre: String) async throws(RentalError) -> LocalDate {
+        let now = clock.now()
+        return try await read { db in LocalDate(now, in: Lookup.zone(try Lookup.centre(db, centre).centre)) }
+    }
+
+    /// `(centre_id = ? AND due_date < ?) OR …` over every centre, with each centre's today.
+    static func overdueCondition(_ db: Database, now: Date) throws -> (String, StatementArguments) {
+        let centres = try Row.fetchAll(db, sql: "SELECT id, time_zone FROM centre")
+        guard !centres.isEmpty else { return ("0", []) }
+        var arguments: StatementArguments = []
+        for row in centres {
+            let zone = TimeZone(identifier: row["time_zone"]) ?? .gmt
+            arguments += [row["id"] as Int64, LocalDate(now, in: zone).description]
+        }
+        let clause = Array(repeating: "(l.centre_id = ? AND l.due_date < ?)", count: centres.count).joined(separator: " OR ")
+        return ("(" + clause + ")", arguments)
+    }
+
+    /// The id of one overdue open loan of the family, if any.
+    static func firstOverdueLoan(_ db: Database, familyID: Int64, now: Date) throws -> Int64? {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT l.id, l.due_date, c.time_zone FROM loan l JOIN centre c ON c.id = l.centre_id
+            WHERE l.family_id = ? AND l.state = 'open'
+            """, arguments: [familyID])
+        return rows.first { row in
+            let zone = TimeZone(identifier: row["time_zone"]) ?? .gmt
+            return Lookup.date(row["due_date"]) < LocalDate(now, in: zone)
+        }.map { $0["id"] }
+    }
+}

@@ -1,0 +1,91 @@
+import GRDB
+
+extension RentalStore {
+    /// Creates the rule for a scope, or replaces the rule already there. Admin only.
+    public func setRule(_ rule: LoanRule, by who: Principal) async throws(RentalError) -> LoanRule {
+        try who.requireAdmin("setting a loan rule")
+        guard rule.scope.category == nil || rule.scope.itemType == nil else {
+            throw .invalid("scope", "name a category or an item type, not both")
+        }
+        _ = try Validate.range(rule.period.count, 1...3660, field: "period")
+        _ = try Validate.range(rule.renewalPeriod.count, 1...3660, field: "renewalPeriod")
+        _ = try Validate.range(rule.renewalsAllowed, 0...100, field: "renewalsAllowed")
+        if let n = rule.maxOpenLoans { _ = try Validate.range(n, 0...1000, field: "maxOpenLoans") }
+        if let n = rule.maxOpenLoansInCategory { _ = try Validate.range(n, 0...1000, field: "maxOpenLoansInCategory") }
+        if let n = rule.infantAgeLimitMonths { _ = try Validate.range(n, 1...72, field: "infantAgeLimitMonths") }
+        return try await write { db in
+            let centreID = try rule.scope.centre.map { code in try Lookup.centreID(db, code) }
+            let typeID = try rule.scope.itemType.map { code in try Lookup.itemType(db, code).id }
+            try db.execute(sql: """
+                DELETE FROM loan_rule WHERE IFNULL(centre_id, 0) = IFNULL(?, 0) AND IFNULL(category, '') = IFNULL(?, '')
+                    AND IFNULL(item_type_id, 0) = IFNULL(?, 0)
+                """, arguments: [centreID, rule.scope.category?.rawValue, typeID])
+            try db.execute(sql: """
+                INSERT INTO loan_rule (centre_id, category, item_type_id, period_count, period_unit, renewals_allowed,
+                    renewal_count, renewal_unit, max_open_loans, max_open_loans_in_category, infant_age_limit_months,
+                    count_open_days_only)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [centreID, rule.scope.category?.rawValue, typeID, rule.period.count,
+                                 rule.period.unit.rawValue, rule.renewalsAllowed, rule.renewalPeriod.count,
+                                 rule.renewalPeriod.unit.rawValue, rule.maxOpenLoans, rule.maxOpenLoansInCategory,
+                                 rule.infantAgeLimitMonths, rule.countOpenDaysOnly])
+            var stored = rule
+            stored.id = db.lastInsertedRowID
+            try self.audit(db, who, "rule.set", "rule", "\(stored.id)", [
+                "centre": rule.scope.centre ?? "*", "category": rule.scope.category?.rawValue ?? "*",
+                "itemType": rule.scope.itemType ?? "*", "period": rule.period.description,
+            ])
+            return stored
+        }
+    }
+
+    /// Removes a rule. Admin only.
+    public func removeRule(id: Int64, by who: Principal) async throws(RentalError) {
+        try who.requireAdmin("removing a loan rule")
+        try await write { db in
+            try db.execute(sql: "DELETE FROM loan_rule WHERE id = ?", arguments: [id])
+            guard db.changesCount == 1 else { throw RentalError(.ruleNotFound, "no loan rule with id \(id)") }
+            try self.audit(db, who, "rule.remove", "rule", "\(id)")
+        }
+    }
+
+    /// Every rule, most general first.
+    public func rules() async throws(RentalError) -> [LoanRule] {
+        try await read { db in try Self.allRules(db).sorted { ($0.scope.specificity, $0.id) < ($1.scope.specificity, $1.id) } }
+    }
+
+    /// The rule that governs a checkout of `itemType` at `centre`.
+    /// - Throws: ``RentalError/Code/noLoanRule`` when none applies.
+    public func effectiveRule(centre: String, itemType: String) async throws(RentalError) -> LoanRule {
+        try await read { db in
+            _ = try Lookup.centreID(db, centre)
+            let type = try Lookup.itemType(db, itemType).itemType
+            return try Self.effectiveRule(db, centre: centre, itemType: type)
+        }
+    }
+
+    static func effectiveRule(_ db: Database, centre: String, itemType: ItemType) throws -> LoanRule {
+        guard let rule = LoanRule.mostSpecific(of: try allRules(db), centre: centre, itemType: itemType.code,
+                                               category: itemType.category) else {
+            throw RentalError(.noLoanRule, "no loan rule covers item type \(itemType.code) at centre \(centre)")
+        }
+        return rule
+    }
+
+    static func allRules(_ db: Database) throws -> [LoanRule] {
+        try Row.fetchAll(db, sql: """
+            SELECT r.*, c.code AS centre_code, t.code AS type_code FROM loan_rule r
+            LEFT JOIN centre c ON c.id = r.centre_id LEFT JOIN item_type t ON t.id = r.item_type_id
+            """).map { row in
+            LoanRule(
+                id: row["id"],
+                scope: RuleScope(centre: row["centre_code"], category: (row["category"] as String?).flatMap(Category.init(rawValue:)),
+                                 itemType: row["type_code"]),
+                period: LoanPeriod(row["period_count"], LoanPeriod.Unit(rawValue: row["period_unit"]) ?? .days),
+                renewalsAllowed: row["renewals_allowed"],
+                renewalPeriod: LoanPeriod(row["renewal_count"], LoanPeriod.Unit(rawValue: row["renewal_unit"]) ?? .days),
+                maxOpenLoans: row["max_open_loans"], maxOpenLoansInCategory: row["max_open_loans_in_category"],
+                infantAgeLimitMonths: row["infant_age_limit_months"], countOpenDaysOnly: row["count_open_days_only"])
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import GRDB
+
+extension RentalStore {
+    /// Registers a new unit, available at its home centre. Admin or staff of that centre.
+    public func addUnit(_ new: NewUnit, by who: Principal) async throws(RentalError) -> Unit {
+        try who.requireCirculation(at: new.centre, "adding a unit")
+        let number = try Validate.identifier(new.inventoryNumber, field: "inventoryNumber")
+        let funding = try Validate.optionalText(new.fundingSource, field: "fundingSource", max: 200)
+        if let cost = new.costMinor { _ = try Validate.range(cost, 0...1_000_000_000, field: "costMinor") }
+        let today = LocalDate(clock.now(), in: .gmt)
+        if let acquired = new.acquiredOn, acquired > today.adding(days: 1) {
+            throw .invalid("acquiredOn", "must not be in the future")
+        }
+        return try await write { db in
+            let (typeID, _) = try Lookup.itemType(db, new.itemType)
+            let centreID = try Lookup.centreID(db, new.centre)
+            try db.execute(sql: """
+                INSERT INTO unit (inventory_number, item_type_id, home_centre_id, current_centre_id, status,
+                                  condition, acquired_on, cost_minor, funding_source, last_safety_check)
+                VALUES (?, ?, ?, ?, 'available', ?, ?, ?, ?, ?)
+                """, arguments: [number, typeID, centreID, centreID, new.condition.rawValue,
+                                 new.acquiredOn?.description, new.costMinor, funding, new.lastSafetyCheck?.description])
+            try self.audit(db, who, "unit.add", "unit", number, ["itemType": new.itemType, "centre": new.centre])
+            return try Lookup.unit(db, number).unit
+        }
+    }
+
+    /// One unit by inventory number (case-insensitive).
+    public func unit(_ inventoryNumber: String) async throws(RentalError) -> Unit {
+        try await read { db in try Lookup.unit(db, inventoryNumber).unit }
+    }
+
+    /// Units, filtered, ordered by inventory number; `after` continues a previous page.
+    public func units(centre: String? = nil, itemType: String? = nil, status: UnitStatus? = nil,
+                      after: String? = nil, limit: Int = 100) async throws(RentalError) -> [Unit] {
+        let limit = try Validate.range(limit, 1...1000, field: "limit")
+        return try await read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let centre {
+                conditions.append("u.current_centre_id = ?")
+                arguments += [try Lookup.centreID(db, centre)]
+            }
+            if let itemType {
+                conditions.append("u.item_type_id = ?")
+                arguments += [try Lookup.itemType(db, itemType).id]
+            }
+            if let status {
+                conditions.append("u.status = ?")
+                arguments += [status.rawValue]
+            }
+            if let after {
+                conditions.append("u.inventory_number > ?")
+                arguments += [after.uppercased()]
+            }
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: Lookup.unitSelect + filter + " ORDER BY u.inventory_number LIMIT ?",
+                                    arguments: arguments).map(Lookup.unit)
+        }
+    }
+
+    /// Changes a unit's status, if the change is allowed from its current status. Admin or staff of the
+    /// centre where the unit is (for ``UnitChange/receive``: of the destination; for
+    /// ``UnitChange/markFound(centre:)``: of the centre where it was found).
+    public func change(_ change: UnitChange, unit inventoryNumber: String, note: String? = nil,
+                       by who: Principal) async throws(RentalError) -> Unit {
+        let note = try Validate.optionalText(note, field: "note", max: 500)
+        return try await write { db in
+            let (id, unit) = try Lookup.unit(db, inventoryNumber)
+            let actingCentre: String = switch change {
+            case .receive: unit.transitTo ?? unit.currentCentre
+            case .markFound(let centre): centre
+            default: unit.currentCentre
+            }
+            try who.requireCirculation(at: actingCentre, "changing a unit")
+            guard change.allowedFrom.contains(unit.status) else {
+                throw RentalError(.invalidTransition,
+                                  "unit \(unit.inventoryNumber) is \(unit.status.rawValue); cannot go to \(change.target.rawValue)")
+            }
+            var details = ["from": unit.status.rawValue, "to": change.target.rawValue]
+            var sets = ["status = ?"]
+            var arguments: StatementArguments = [change.target.rawValue]
+            switch change {
+            case .send(let destination):
+                guard destination != unit.currentCentre else {
+                    throw RentalError.invalid("to", "the unit is already at centre \(destination)")
+                }
+                sets.append("transit_to_centre_id = ?")
+                arguments += [try Lookup.centreID(db, destination)]
+                details["destination"] = destination
+            case .receive:
+                sets.append("current_centre_id = transit_to_centre_id, transit_to_centre_id = NULL")
+            case .markFound(let centre):
+                sets.append("current_centre_id = ?")
+                arguments += [try Lookup.centreID(db, centre)]
+                details["centre"] = centre
+            case .finishRepair(let condition):
+                sets.append("condition = ?")
+                arguments += [condition.rawValue]
+            case .retire, .markMissing:
+                sets.append("transit_to_centre_id = NULL")
+            case .finishSanitising, .sendToRepair:
+                break
+            }
+            if let note {
+                sets.append("note = ?")
+                arguments += [note]
+            }
+            arguments += [id]
+            try db.execute(sql: "UPDATE unit SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: arguments)
+            try self.audit(db, who, change.action, "unit", unit.inventoryNumber, details)
+            return try Lookup.unit(db, inventoryNumber).unit
+        }
+    }
+
+    /// Records an electrical safety check on `date`. A failed check sends an available unit to repair.
+    /// Admin or staff of the unit's centre.
+    public func recordSafetyCheck(unit inventoryNumber: String, on date: LocalDate, passed: Bool,
+                                  by who: Principal) async throws(RentalError) -> Unit {
+        try await write { db in
+            let (id, unit) = try Lookup.unit(db, inventoryNumber)
+            try who.requireCirculation(at: unit.currentCentre, "recording a safety check")
+            if passed {
+                try db.execute(sql: "UPDATE unit SET last_safety_check = ? WHERE id = ?", arguments: [date.description, id])
+            } else if [.available, .sanitising].contains(unit.status) {
+                try db.execute(sql: "UPDATE unit SET status = 'in_repair', condition = 'damaged' WHERE id = ?", arguments: [id])
+            } else {
+                try db.execute(sql: "UPDATE unit SET condition = 'damaged' WHERE id = ?", arguments: [id])
+            }
+            try self.audit(db, who, "unit.safety_check", "unit", unit.inventoryNumber,
+                           ["on": date.description, "passed": passed ? "yes" : "no"])
+            return try Lookup.unit(db, inventoryNumber).unit
+        }
+    }
+
+    /// Per centre and item type, how many units are in each status. `centre` and `itemType` narrow it.
+    public func stock(centre: String? = nil, itemType: String? = nil) async throws(RentalError) -> [StockLine] {
+        try await read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let centre {
+                conditions.append("u.current_centre_id = ?")
+                arguments += [try Lookup.centreID(db, centre)]
+            }
+            if let itemType {
+                conditions.append("u.item_type_id = ?")
+                arguments += [try Lookup.itemType(db, itemType).id]
+            }
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.code AS centre, t.code AS item_type, u.status, count(*) AS n
+                FROM unit u JOIN centre c ON c.id = u.current_centre_id JOIN item_type t ON t.id = u.item_type_id
+                \(filter)
+                GROUP BY u.current_centre_id, u.item_type_id, u.status
+                ORDER BY c.code, t.code
+                """, arguments: arguments)
+            var lines: [StockLine] = []
+            for row in rows {
+                let centre: String = row["centre"]
+                let type: String = row["item_type"]
+                guard let status = UnitStatus(rawValue: row["status"]) else { continue }
+                if lines.last?.centre != centre || lines.last?.itemType != type {
+                    lines.append(StockLine(centre: centre, itemType: type, counts: [:]))
+                }
+                lines[lines.count - 1].counts[status] = row["n"]
+            }
+            return lines
+        }
+    }
+
+    /// Available units of an item type, per centre, and at `centre` if given: "is there a free cot
+    /// here, and if not, where". One indexed query.
+    public func availability(of itemType: String, at centre: String? = nil) async throws(RentalError) -> Availability {
+        try await read { db in
+            let (typeID, type) = try Lookup.itemType(db, itemType)
+            if let centre { _ = try Lookup.centreID(db, centre) }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.code, count(*) AS n FROM unit u JOIN centre c ON c.id = u.current_centre_id
+                WHERE u.item_type_id = ? AND u.status = 'available'
+                GROUP BY u.current_centre_id
+                """, arguments: [typeID])
+            var byCentre: [String: Int] = [:]
+            for row in rows { byCentre[row["code"]] = row["n"] }
+            return Availability(itemType: type.code, centre: centre, here: centre.flatMap { byCentre[$0] } ?? 0,
+                                byCentre: byCentre)
+        }
+    }
+}
