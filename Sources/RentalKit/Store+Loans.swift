@@ -220,8 +220,8 @@ extension RentalStore {
                 arguments += [before.description]
             }
             if filter.overdueOnly {
-                let (sql, todayArguments) = try Self.overdueCondition(db, now: now)
-                conditions.append(sql)
+                let (sql, todayArguments) = try Self.overdueScan(db, now: now, columns: "id")
+                conditions.append("l.id IN (\(sql))")
                 arguments += todayArguments
             }
             if let after = filter.afterID {
@@ -239,19 +239,6 @@ extension RentalStore {
     public func today(at centre: String) async throws(RentalError) -> LocalDate {
         let now = clock.now()
         return try await read { db in LocalDate(now, in: Lookup.zone(try Lookup.centre(db, centre).centre)) }
-    }
-
-    /// `(centre_id = ? AND due_date < ?) OR …` over every centre, with each centre's today.
-    static func overdueCondition(_ db: Database, now: Date) throws -> (String, StatementArguments) {
-        let centres = try Row.fetchAll(db, sql: "SELECT id, time_zone FROM centre")
-        guard !centres.isEmpty else { return ("0", []) }
-        var arguments: StatementArguments = []
-        for row in centres {
-            let zone = TimeZone(identifier: row["time_zone"]) ?? .gmt
-            arguments += [row["id"] as Int64, LocalDate(now, in: zone).description]
-        }
-        let clause = Array(repeating: "(l.centre_id = ? AND l.due_date < ?)", count: centres.count).joined(separator: " OR ")
-        return ("(" + clause + ")", arguments)
     }
 
     /// The id of one overdue open loan of the family, if any.

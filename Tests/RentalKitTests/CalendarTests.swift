@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+import Testing
+@testable import RentalKit
+
+@Suite("Due dates and centre calendars")
+struct CalendarTests {
+    @Test func dueDateOnAWeekendMovesToMonday() async throws {
+        let world = try await TestWorld()
+        // Omsk rule for appliances: 30 days. Issued Wednesday 2026-11-25 → 2026-12-25 is a Friday; issued
+        // Friday 2026-11-27 → Sunday 2026-12-27 → Monday 2026-12-28.
+        world.clock.set(TestWorld.instant("2026-11-27T04:00:00Z"))
+        let unit = try await world.unit("KET-1", "kettle")
+        let loan = try await world.store.checkout(family: TestWorld.familyRef, unit: unit, at: "omsk", by: world.staff)
+        #expect(loan.issuedOn == TestWorld.date("2026-11-27"))
+        #expect(loan.dueDate == TestWorld.date("2026-12-28"))
+        #expect(loan.dueDate.weekday == .monday)
+    }
+
+    @Test("New Year holidays (1–8 January) push a due date to the first open day after them")
+    func newYearHolidays() async throws {
+        let world = try await TestWorld()
+        _ = try await world.store.addClosure(centre: "omsk", from: TestWorld.date("2027-01-01"),
+                                             through: TestWorld.date("2027-01-08"), kind: .holiday,
+                                             note: "Новогодние каникулы", by: world.admin)
+        // 2026-12-02 + 30 days = 2027-01-01, closed through the 8th; the 9th and 10th are a weekend.
+        world.clock.set(TestWorld.instant("2026-12-02T04:00:00Z"))
+        let unit = try await world.unit("KET-1", "kettle")
+        let loan = try await world.store.checkout(family: TestWorld.familyRef, unit: unit, at: "omsk", by: world.staff)
+        #expect(loan.dueDate == TestWorld.date("2027-01-11"))
+        #expect(loan.dueDate >= TestWorld.date("2027-01-09"))
+    }
+
+    @Test func aClosureAddedAfterCheckoutMovesNothingUntilAsked() async throws {
+        let world = try await TestWorld()
+        let unit = try await world.unit("KET-1", "kettle")
+        let loan = try await world.store.checkout(family: TestWorld.familyRef, unit: unit, at: "omsk", by: world.staff)
+        #expect(loan.dueDate == TestWorld.date("2026-12-23"))
+        _ = try await world.store.addClosure(centre: "omsk", from: TestWorld.date("2026-12-22"),
+                                             through: TestWorld.date("2026-12-24"), kind: .emergency,
+                                             note: "авария отопления", by: world.staff)
+        #expect(try await world.store.loan(loan.id).dueDate == TestWorld.date("2026-12-23"))
+
+        let moved = try await world.store.shiftDueDates(centre: "omsk", by: world.staff)
+        #expect(moved.map(\.id) == [loan.id])
+        #expect(try await world.store.loan(loan.id).dueDate == TestWorld.date("2026-12-25"))
+        let audit = try await world.store.auditEvents(entity: "loan", key: "\(loan.id)")
+        #expect(audit.map(\.action) == ["loan.checkout", "loan.due_date.shift"])
+        #expect(audit.last?.details["from"] == "2026-12-23")
+    }
+
+    @Test("months-based periods clamp at month ends, then move to an open day")
+    func monthPeriods() async throws {
+        let world = try await TestWorld()
+        _ = try await world.store.setOpenDays(Set(Weekday.allCases), centre: "omsk", by: world.admin)
+        // Infant rule: 3 months. 2026-11-30 + 3 months = 2027-02-28.
+        world.clock.set(TestWorld.instant("2026-11-30T04:00:00Z"))
+        let cot = try await world.unit("COT-1", "cot")
+        let loan = try await world.store.checkout(family: TestWorld.familyRef, unit: cot, at: "omsk", by: world.staff)
+        #expect(loan.dueDate == TestWorld.date("2027-02-28"))
+
+        let calendar = CentreCalendar(openDays: Centre.weekdays, closures: [])
+        // 2027-01-31 + 1 month = 2027-02-28, a Sunday → Monday 2027-03-01.
+        #expect(try calendar.dueDate(issuedOn: TestWorld.date("2027-01-31"), period: .months(1)) == TestWorld.date("2027-03-01"))
+    }
+
+    @Test func aCentreThatIsNeverOpenIsAnError() throws {
+        let calendar = CentreCalendar(openDays: [], closures: [])
+        #expect(throws: RentalError(.centreNeverOpen, "no open day within 366 days of 2026-11-24")) {
+            try calendar.nextOpenDay(onOrAfter: TestWorld.date("2026-11-24"))
+        }
+    }
+
+    @Test func openDaysBetweenDatesSkipClosures() {
+        let closure = Closure(id: 1, firstDay: TestWorld.date("2026-11-25"), lastDay: TestWorld.date("2026-11-25"),
+                              kind: .emergency, note: "")
+        let calendar = CentreCalendar(openDays: Centre.weekdays, closures: [closure])
+        // After Mon 23 through Mon 30: Tue 24, (Wed 25 closed), Thu 26, Fri 27, Mon 30.
+        #expect(calendar.openDays(after: TestWorld.date("2026-11-23"), through: TestWorld.date("2026-11-30")) == 4)
+    }
+}
+
+@Suite("Overdue in each centre's own time zone")
+struct TimeZoneTests {
+    @Test("at 20:00 UTC on the due date an Omsk loan is overdue and a Moscow one is not")
+    func overdueFollowsTheCentreZone() async throws {
+        let world = try await TestWorld()
+        let omskKettle = try await world.unit("KET-1", "kettle", at: "omsk")
+        let moscowKettle = try await world.unit("KET-2", "kettle", at: "moscow")
+        let moscowStaff = Principal(name: "anna", role: .staff(centres: ["moscow"]))
+        _ = try await world.store.registerFamily(TestWorld.family("F-0002", surname: "Петрова", phone: "+7 495 000-00-02"),
+                                                 by: world.admin)
+        let omskLoan = try await world.store.checkout(family: TestWorld.familyRef, unit: omskKettle, at: "omsk", by: world.staff)
+        let moscowLoan = try await world.store.checkout(family: "F-0002", unit: moscowKettle, at: "moscow", by: moscowStaff)
+        #expect(omskLoan.dueDate == TestWorld.date("2026-12-23"))
+        #expect(moscowLoan.dueDate == TestWorld.date("2026-12-23"))
+
+        world.clock.set(TestWorld.instant("2026-12-23T20:00:00Z"))
+        let overdue = try await world.store.loans(LoanFilter(overdueOnly: true))
+        #expect(overdue.map(\.id) == [omskLoan.id])
+        #expect(try await world.store.today(at: "omsk") == TestWorld.date("2026-12-24"))
+        #expect(try await world.store.today(at: "moscow") == TestWorld.date("2026-12-23"))
+
+        world.clock.set(TestWorld.instant("2026-12-23T21:00:00Z"))  // midnight in Moscow
+        #expect(try await world.store.loans(LoanFilter(overdueOnly: true)).map(\.id) == [omskLoan.id, moscowLoan.id])
+    }
+
+    @Test func theOverdueScanReadsOnlyTheCoveringPartialIndex() async throws {
+        let world = try await TestWorld()
+        let details = try await world.store.read { db in
+            let (sql, arguments) = try RentalStore.overdueScan(db, now: Date(), columns: "id, unit_id, family_id")
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+        }
+        let scans = details.filter { $0.hasPrefix("SEARCH") || $0.hasPrefix("SCAN") }
+        #expect(scans.count == 2, "one range scan per centre: \(details)")
+        #expect(scans.allSatisfy { $0.contains("USING COVERING INDEX loan_open_by_due (centre_id=? AND due_date<?)") },
+                "\(details)")
+    }
+
+    @Test func theSummaryCountsOverdueLoansPerCentreZone() async throws {
+        let world = try await TestWorld()
+        try await world.unit("KET-1", "kettle")
+        try await world.unit("KET-2", "kettle")
+        _ = try await world.store.checkout(family: TestWorld.familyRef, unit: "KET-1", at: "omsk", by: world.staff)
+        world.clock.set(TestWorld.instant("2026-11-24T04:00:00Z"))
+        _ = try await world.store.checkout(family: TestWorld.familyRef, unit: "KET-2", at: "omsk", by: world.staff)
+        world.clock.set(TestWorld.instant("2026-12-23T18:00:00Z"))  // 2026-12-24 00:00 in Omsk
+        let summary = try await world.store.summary()
+        #expect(summary == StoreSummary(centres: 2, units: 2, families: 1, openLoans: 2, overdueLoans: 1))
+    }
+}

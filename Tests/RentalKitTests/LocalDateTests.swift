@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import RentalKit
+
+@Suite("Local dates")
+struct LocalDateTests {
+    @Test("parses only real days in YYYY-MM-DD form", arguments: [
+        ("2026-02-28", true), ("2028-02-29", true), ("2026-02-29", false), ("2026-02-30", false),
+        ("2026-13-01", false), ("2026-1-01", false), ("26-01-01", false), ("2026-01-01T00:00", false),
+        ("２０２６-01-01", false), ("", false),
+    ])
+    func parsing(text: String, valid: Bool) {
+        #expect((LocalDate(text) != nil) == valid)
+    }
+
+    @Test func roundTripsThroughText() throws {
+        let date = try #require(LocalDate("2026-11-24"))
+        #expect(date.description == "2026-11-24")
+        let json = try JSONEncoder().encode([date])
+        #expect(String(decoding: json, as: UTF8.self) == #"["2026-11-24"]"#)
+        #expect(try JSONDecoder().decode([LocalDate].self, from: json) == [date])
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([LocalDate].self, from: Data(#"["2026-02-30"]"#.utf8)) }
+    }
+
+    @Test func weekdays() {
+        #expect(TestWorld.date("2026-11-24").weekday == .tuesday)
+        #expect(TestWorld.date("2027-01-09").weekday == .saturday)
+        #expect(TestWorld.date("1970-01-01").weekday == .thursday)
+        #expect(TestWorld.date("2000-02-29").weekday == .tuesday)
+    }
+
+    @Test func dayArithmeticCrossesMonthsAndYears() {
+        #expect(TestWorld.date("2026-12-31").adding(days: 1) == TestWorld.date("2027-01-01"))
+        #expect(TestWorld.date("2028-02-28").adding(days: 1) == TestWorld.date("2028-02-29"))
+        #expect(TestWorld.date("2026-03-01").adding(days: -1) == TestWorld.date("2026-02-28"))
+        #expect(TestWorld.date("2026-01-01").days(until: TestWorld.date("2027-01-01")) == 365)
+    }
+
+    @Test("month arithmetic clamps at month ends", arguments: [
+        ("2026-01-31", 1, "2026-02-28"), ("2028-01-31", 1, "2028-02-29"), ("2026-03-31", 1, "2026-04-30"),
+        ("2026-01-31", 3, "2026-04-30"), ("2026-11-30", 3, "2027-02-28"), ("2026-05-15", 12, "2027-05-15"),
+    ])
+    func months(start: String, months: Int, expected: String) {
+        #expect(TestWorld.date(start).adding(months: months) == TestWorld.date(expected))
+    }
+
+    @Test func ageInWholeMonths() {
+        let born = TestWorld.date("2026-01-31")
+        #expect(born.wholeMonths(until: TestWorld.date("2026-02-27")) == 0)
+        #expect(born.wholeMonths(until: TestWorld.date("2026-02-28")) == 1)
+        #expect(born.wholeMonths(until: TestWorld.date("2027-01-30")) == 11)
+        #expect(born.wholeMonths(until: TestWorld.date("2027-01-31")) == 12)
+    }
+
+    @Test func localDateOfAnInstantDependsOnTheZone() throws {
+        let instant = TestWorld.instant("2026-11-24T20:00:00Z")
+        #expect(LocalDate(instant, in: try #require(TimeZone(identifier: "Asia/Omsk"))) == TestWorld.date("2026-11-25"))
+        #expect(LocalDate(instant, in: try #require(TimeZone(identifier: "Europe/Moscow"))) == TestWorld.date("2026-11-24"))
+    }
+}
