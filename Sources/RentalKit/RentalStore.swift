@@ -54,6 +54,10 @@ public final class RentalStore: Sendable {
         self.clock = clock
         self.policy = options.policy
         self.logger = logger
+        let superseded = try writer.read { db in try Schema.migrator.hasBeenSuperseded(db) }
+        if superseded {
+            throw RentalError(.storageFailure, "the store was written by a newer version of RentalKit; refusing to open it")
+        }
         try Schema.migrator.migrate(writer)
         // GRDB sets synchronous=NORMAL on a WAL pool's writer; set the durability we were asked for.
         try writer.writeWithoutTransaction { db in

@@ -169,17 +169,20 @@ extension RentalStore {
         }
     }
 
+    /// Available units of one item type (the argument) per centre: a range of `unit_availability`.
+    static let availabilitySQL = """
+        SELECT c.code, count(*) AS n FROM unit u JOIN centre c ON c.id = u.current_centre_id
+        WHERE u.item_type_id = ? AND u.status = 'available'
+        GROUP BY u.current_centre_id
+        """
+
     /// Available units of an item type, per centre, and at `centre` if given: "is there a free cot
     /// here, and if not, where". One indexed query.
     public func availability(of itemType: String, at centre: String? = nil) async throws(RentalError) -> Availability {
         try await read { db in
             let (typeID, type) = try Lookup.itemType(db, itemType)
             if let centre { _ = try Lookup.centreID(db, centre) }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT c.code, count(*) AS n FROM unit u JOIN centre c ON c.id = u.current_centre_id
-                WHERE u.item_type_id = ? AND u.status = 'available'
-                GROUP BY u.current_centre_id
-                """, arguments: [typeID])
+            let rows = try Row.fetchAll(db, sql: Self.availabilitySQL, arguments: [typeID])
             var byCentre: [String: Int] = [:]
             for row in rows { byCentre[row["code"]] = row["n"] }
             return Availability(itemType: type.code, centre: centre, here: centre.flatMap { byCentre[$0] } ?? 0,
