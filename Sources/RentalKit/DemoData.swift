@@ -1,18 +1,6 @@
 import Foundation
 
 extension RentalStore {
-    /// What ``seedDemoData(by:)`` created.
-    public struct DemoSummary: Sendable, Hashable, Codable {
-        /// Centres created.
-        public var centres: Int
-        /// Units created.
-        public var units: Int
-        /// Families created.
-        public var families: Int
-        /// Loans open after seeding.
-        public var openLoans: Int
-    }
-
     /// Fills an empty store with the pilot region: ten centres of Omsk oblast (Asia/Omsk), a catalogue of
     /// appliances and first-year baby items, rules, about three hundred units, invented families, open
     /// loans and a few overdue ones (backdated checkouts). The same every time for the same clock day.

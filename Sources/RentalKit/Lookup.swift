@@ -87,8 +87,8 @@ enum Lookup {
         LEFT JOIN centre d ON d.id = u.transit_to_centre_id
         """
 
-    static func unit(_ row: Row) -> Unit {
-        Unit(inventoryNumber: row["inventory_number"], itemType: row["type_code"], homeCentre: row["home_code"],
+    static func unit(_ row: Row) -> RentalUnit {
+        RentalUnit(inventoryNumber: row["inventory_number"], itemType: row["type_code"], homeCentre: row["home_code"],
              currentCentre: row["current_code"], transitTo: row["transit_code"],
              status: UnitStatus(rawValue: row["status"]) ?? .retired,
              condition: Condition(rawValue: row["condition"]) ?? .fair,
@@ -97,7 +97,7 @@ enum Lookup {
              lastSafetyCheck: (row["last_safety_check"] as String?).flatMap(LocalDate.init), note: row["note"])
     }
 
-    static func unit(_ db: Database, _ inventoryNumber: String) throws -> (id: Int64, unit: Unit) {
+    static func unit(_ db: Database, _ inventoryNumber: String) throws -> (id: Int64, unit: RentalUnit) {
         let number = try Validate.identifier(inventoryNumber, field: "inventoryNumber")
         guard let row = try Row.fetchOne(db, sql: unitSelect + " WHERE u.inventory_number = ?", arguments: [number]) else {
             throw RentalError(.unitNotFound, "no unit with inventory number \(number)")

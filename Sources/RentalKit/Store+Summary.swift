@@ -1,20 +1,6 @@
 import Foundation
 import GRDB
 
-/// Counts for a status line: what `systemctl status rentald` shows.
-public struct StoreSummary: Sendable, Hashable, Codable {
-    /// Centres.
-    public var centres: Int
-    /// Units not retired.
-    public var units: Int
-    /// Families.
-    public var families: Int
-    /// Open loans.
-    public var openLoans: Int
-    /// Open loans overdue now, each in its centre's zone.
-    public var overdueLoans: Int
-}
-
 extension RentalStore {
     /// Counts of centres, units, families, open and overdue loans.
     public func summary() async throws(RentalError) -> StoreSummary {

@@ -2,7 +2,7 @@ import GRDB
 
 extension RentalStore {
     /// Registers a new unit, available at its home centre. Admin or staff of that centre.
-    public func addUnit(_ new: NewUnit, by who: Principal) async throws(RentalError) -> Unit {
+    public func addUnit(_ new: NewUnit, by who: Principal) async throws(RentalError) -> RentalUnit {
         try who.requireCirculation(at: new.centre, "adding a unit")
         let number = try Validate.identifier(new.inventoryNumber, field: "inventoryNumber")
         let funding = try Validate.optionalText(new.fundingSource, field: "fundingSource", max: 200)
@@ -26,13 +26,13 @@ extension RentalStore {
     }
 
     /// One unit by inventory number (case-insensitive).
-    public func unit(_ inventoryNumber: String) async throws(RentalError) -> Unit {
+    public func unit(_ inventoryNumber: String) async throws(RentalError) -> RentalUnit {
         try await read { db in try Lookup.unit(db, inventoryNumber).unit }
     }
 
     /// Units, filtered, ordered by inventory number; `after` continues a previous page.
     public func units(centre: String? = nil, itemType: String? = nil, status: UnitStatus? = nil,
-                      after: String? = nil, limit: Int = 100) async throws(RentalError) -> [Unit] {
+                      after: String? = nil, limit: Int = 100) async throws(RentalError) -> [RentalUnit] {
         let limit = try Validate.range(limit, 1...1000, field: "limit")
         return try await read { db in
             var conditions: [String] = []
@@ -64,7 +64,7 @@ extension RentalStore {
     /// centre where the unit is (for ``UnitChange/receive``: of the destination; for
     /// ``UnitChange/markFound(centre:)``: of the centre where it was found).
     public func change(_ change: UnitChange, unit inventoryNumber: String, note: String? = nil,
-                       by who: Principal) async throws(RentalError) -> Unit {
+                       by who: Principal) async throws(RentalError) -> RentalUnit {
         let note = try Validate.optionalText(note, field: "note", max: 500)
         return try await write { db in
             let (id, unit) = try Lookup.unit(db, inventoryNumber)
@@ -117,7 +117,7 @@ extension RentalStore {
     /// Records an electrical safety check on `date`. A failed check sends an available unit to repair.
     /// Admin or staff of the unit's centre.
     public func recordSafetyCheck(unit inventoryNumber: String, on date: LocalDate, passed: Bool,
-                                  by who: Principal) async throws(RentalError) -> Unit {
+                                  by who: Principal) async throws(RentalError) -> RentalUnit {
         try await write { db in
             let (id, unit) = try Lookup.unit(db, inventoryNumber)
             try who.requireCirculation(at: unit.currentCentre, "recording a safety check")

@@ -14,4 +14,14 @@ public struct Reservation: Sendable, Hashable, Codable {
     public var placedAt: Date
     /// Position in the queue, 1 = next.
     public var position: Int
+
+    /// Creates a value.
+    public init(id: Int64, family: String, itemType: String, centre: String, placedAt: Date, position: Int) {
+        self.id = id
+        self.family = family
+        self.itemType = itemType
+        self.centre = centre
+        self.placedAt = placedAt
+        self.position = position
+    }
 }

@@ -56,6 +56,27 @@ public struct Loan: Sendable, Hashable, Codable {
     public func isOverdue(on today: LocalDate) -> Bool {
         daysOverdue(on: today) > 0
     }
+
+    /// Creates a value.
+    public init(id: Int64, inventoryNumber: String, itemType: String, family: String, centre: String, issuedBy: String, issuedAt: Date, issuedOn: LocalDate, backdated: Bool, dueDate: LocalDate, renewals: Int, state: LoanState, closedAt: Date?, closedBy: String?, returnedTo: String?, returnCondition: Condition?, returnNote: String?) {
+        self.id = id
+        self.inventoryNumber = inventoryNumber
+        self.itemType = itemType
+        self.family = family
+        self.centre = centre
+        self.issuedBy = issuedBy
+        self.issuedAt = issuedAt
+        self.issuedOn = issuedOn
+        self.backdated = backdated
+        self.dueDate = dueDate
+        self.renewals = renewals
+        self.state = state
+        self.closedAt = closedAt
+        self.closedBy = closedBy
+        self.returnedTo = returnedTo
+        self.returnCondition = returnCondition
+        self.returnNote = returnNote
+    }
 }
 
 /// The outcome of a return: the closed loan and where the unit goes next.
@@ -66,6 +87,13 @@ public struct ReturnReceipt: Sendable, Hashable, Codable {
     public var unitStatus: UnitStatus
     /// Whether the loan was returned after its due date.
     public var wasOverdue: Bool
+
+    /// Creates a value.
+    public init(loan: Loan, unitStatus: UnitStatus, wasOverdue: Bool) {
+        self.loan = loan
+        self.unitStatus = unitStatus
+        self.wasOverdue = wasOverdue
+    }
 }
 
 /// Which loans to list.

@@ -44,7 +44,7 @@ public enum UnitChange: Sendable, Hashable, Codable {
     }
 
     /// The audit action name.
-    var action: String {
+    package var action: String {
         switch self {
         case .finishSanitising: "unit.sanitised"
         case .sendToRepair: "unit.repair"

@@ -45,17 +45,17 @@ public struct Principal: Sendable, Hashable {
     /// Whether this principal is an administrator.
     public var isAdmin: Bool { role == .admin }
 
-    func requireAdmin(_ operation: String) throws(RentalError) {
+    package func requireAdmin(_ operation: String) throws(RentalError) {
         guard isAdmin else { throw RentalError(.forbidden, "\(operation) needs the admin role") }
     }
 
-    func requireCirculation(at centre: String, _ operation: String) throws(RentalError) {
+    package func requireCirculation(at centre: String, _ operation: String) throws(RentalError) {
         guard mayCirculate(at: centre) else {
             throw RentalError(.forbidden, "\(operation) at centre \(centre) needs admin or staff of that centre")
         }
     }
 
-    func requireWrite(_ operation: String) throws(RentalError) {
+    package func requireWrite(_ operation: String) throws(RentalError) {
         guard mayWrite else { throw RentalError(.forbidden, "\(operation) needs a staff or admin role") }
     }
 }

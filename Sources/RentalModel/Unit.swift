@@ -33,7 +33,7 @@ public enum Condition: String, Sendable, Codable, CaseIterable {
 }
 
 /// One physical thing with an inventory number.
-public struct Unit: Sendable, Hashable, Codable {
+public struct RentalUnit: Sendable, Hashable, Codable {
     /// Unique, printable inventory number, e.g. `ОМ-0001` or `KET-0042`.
     public var inventoryNumber: String
     /// Item type code.
@@ -81,21 +81,21 @@ public struct Unit: Sendable, Hashable, Codable {
 
 /// What is needed to register a new unit; it starts ``UnitStatus/available`` at its home centre.
 public struct NewUnit: Sendable, Hashable, Codable {
-    /// See ``Unit/inventoryNumber``.
+    /// See ``RentalUnit/inventoryNumber``.
     public var inventoryNumber: String
     /// Item type code.
     public var itemType: String
     /// Home centre code.
     public var centre: String
-    /// See ``Unit/condition``.
+    /// See ``RentalUnit/condition``.
     public var condition: Condition
-    /// See ``Unit/acquiredOn``.
+    /// See ``RentalUnit/acquiredOn``.
     public var acquiredOn: LocalDate?
-    /// See ``Unit/costMinor``.
+    /// See ``RentalUnit/costMinor``.
     public var costMinor: Int?
-    /// See ``Unit/fundingSource``.
+    /// See ``RentalUnit/fundingSource``.
     public var fundingSource: String?
-    /// See ``Unit/lastSafetyCheck``.
+    /// See ``RentalUnit/lastSafetyCheck``.
     public var lastSafetyCheck: LocalDate?
 
     /// Creates the description of a new unit.

@@ -98,7 +98,7 @@ public struct RentalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `code: message`.
     public var description: String { "\(code.rawValue): \(message)" }
 
-    static func invalid(_ field: String, _ problem: String) -> RentalError {
+    package static func invalid(_ field: String, _ problem: String) -> RentalError {
         RentalError(.invalidInput, "\(field): \(problem)")
     }
 }

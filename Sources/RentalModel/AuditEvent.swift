@@ -16,4 +16,15 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     public var entityKey: String
     /// Details as key → value; never personal data (changed family fields are named, not shown).
     public var details: [String: String]
+
+    /// Creates a value.
+    public init(sequence: Int64, at: Date, actor: String, action: String, entity: String, entityKey: String, details: [String: String]) {
+        self.sequence = sequence
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.entity = entity
+        self.entityKey = entityKey
+        self.details = details
+    }
 }

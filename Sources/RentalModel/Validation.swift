@@ -1,9 +1,9 @@
 import Foundation
 
 /// Checks and normal forms for values that come from outside. Errors name the field, never the value.
-enum Validate {
+package enum Validate {
     /// A slug: 1–40 of `a-z`, `0-9`, `-`, not starting with `-`.
-    static func code(_ value: String, field: String) throws(RentalError) -> String {
+    package static func code(_ value: String, field: String) throws(RentalError) -> String {
         let ok = (1...40).contains(value.count) && !value.hasPrefix("-")
             && value.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
         guard ok else { throw .invalid(field, "must be 1–40 characters of a–z, 0–9 and '-'") }
@@ -11,7 +11,7 @@ enum Validate {
     }
 
     /// Trimmed text without control characters, `min`…`max` characters long.
-    static func text(_ value: String, field: String, min: Int = 1, max: Int) throws(RentalError) -> String {
+    package static func text(_ value: String, field: String, min: Int = 1, max: Int) throws(RentalError) -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             .precomposedStringWithCanonicalMapping
         guard (min...max).contains(trimmed.count) else {
@@ -24,7 +24,7 @@ enum Validate {
     }
 
     /// Optional text: nil or empty becomes nil.
-    static func optionalText(_ value: String?, field: String, max: Int) throws(RentalError) -> String? {
+    package static func optionalText(_ value: String?, field: String, max: Int) throws(RentalError) -> String? {
         guard let value else { return nil }
         let checked = try text(value, field: field, min: 0, max: max)
         return checked.isEmpty ? nil : checked
@@ -32,7 +32,7 @@ enum Validate {
 
     /// An identifier people type or scan (inventory number, family reference): letters of any script,
     /// digits, `-`, `/`, `.`; upper-cased so that «инв-7» and «ИНВ-7» are the same unit.
-    static func identifier(_ value: String, field: String) throws(RentalError) -> String {
+    package static func identifier(_ value: String, field: String) throws(RentalError) -> String {
         let normal = value.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping.uppercased()
         let ok = (1...40).contains(normal.count)
             && normal.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-/.".unicodeScalars.contains($0) }
@@ -41,7 +41,7 @@ enum Validate {
     }
 
     /// A phone number: digits with optional `+`, spaces, `-`, `(`, `)`; 5–15 digits.
-    static func phone(_ value: String, field: String = "phone") throws(RentalError) -> (display: String, digits: String) {
+    package static func phone(_ value: String, field: String = "phone") throws(RentalError) -> (display: String, digits: String) {
         let display = value.trimmingCharacters(in: .whitespaces)
         guard display.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || " +-()".unicodeScalars.contains($0) }) else {
             throw .invalid(field, "may contain only digits, spaces, '+', '-', '(' and ')'")
@@ -52,14 +52,14 @@ enum Validate {
     }
 
     /// Digits of a phone number; a Russian trunk prefix 8 becomes the country code 7.
-    static func phoneDigits(_ value: String) -> String {
+    package static func phoneDigits(_ value: String) -> String {
         let digits = String(value.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
         if digits.count == 11, digits.hasPrefix("8") { return "7" + digits.dropFirst() }
         return digits
     }
 
     /// An IANA time zone identifier known to this system.
-    static func timeZone(_ value: String, field: String = "timeZone") throws(RentalError) -> TimeZone {
+    package static func timeZone(_ value: String, field: String = "timeZone") throws(RentalError) -> TimeZone {
         guard value.contains("/") || value == "UTC", let zone = TimeZone(identifier: value) else {
             throw .invalid(field, "must be an IANA time zone such as Asia/Omsk")
         }
@@ -67,18 +67,18 @@ enum Validate {
     }
 
     /// A count within a range.
-    static func range(_ value: Int, _ range: ClosedRange<Int>, field: String) throws(RentalError) -> Int {
+    package static func range(_ value: Int, _ range: ClosedRange<Int>, field: String) throws(RentalError) -> Int {
         guard range.contains(value) else { throw .invalid(field, "must be between \(range.lowerBound) and \(range.upperBound)") }
         return value
     }
 
     /// Text folded for case-insensitive search in any script: lower case, `ё` → `е`.
-    static func folded(_ value: String) -> String {
+    package static func folded(_ value: String) -> String {
         value.precomposedStringWithCanonicalMapping.lowercased().replacingOccurrences(of: "ё", with: "е")
     }
 
     /// `value` with LIKE's wildcards escaped by `\`.
-    static func likeEscaped(_ value: String) -> String {
+    package static func likeEscaped(_ value: String) -> String {
         value.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_")

@@ -12,6 +12,13 @@ public struct StockLine: Sendable, Hashable, Codable {
 
     /// Units of one status.
     public func count(_ status: UnitStatus) -> Int { counts[status] ?? 0 }
+
+    /// Creates a value.
+    public init(centre: String, itemType: String, counts: [UnitStatus: Int]) {
+        self.centre = centre
+        self.itemType = itemType
+        self.counts = counts
+    }
 }
 
 /// "Is there a free cot at my centre, and if not, where?"
@@ -24,4 +31,12 @@ public struct Availability: Sendable, Hashable, Codable {
     public var here: Int
     /// Available units per centre code, for every centre that has some.
     public var byCentre: [String: Int]
+
+    /// Creates a value.
+    public init(itemType: String, centre: String?, here: Int, byCentre: [String: Int]) {
+        self.itemType = itemType
+        self.centre = centre
+        self.here = here
+        self.byCentre = byCentre
+    }
 }
