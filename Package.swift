@@ -21,6 +21,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(name: "Systemd", dependencies: ["CSystemd"]),
+        // Test helpers: a journal sender for Tests/system/journal-test.sh and a socket-activation probe.
+        .executableTarget(name: "journal-probe", dependencies: ["Systemd"]),
+        .executableTarget(name: "listen-fds-probe", dependencies: ["Systemd"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(
             name: "RentalKitTests",
             dependencies: ["RentalKit"],
