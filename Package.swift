@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "RentalKit", targets: ["RentalKit"]),
+        .library(name: "RentalProtocol", targets: ["RentalProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -21,6 +22,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "RentalProtocol", dependencies: ["RentalModel"]),
         .systemLibrary(
             name: "CSystemd",
             pkgConfig: "libsystemd",

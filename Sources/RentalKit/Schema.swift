@@ -5,6 +5,7 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial", migrate: v1)
+        migrator.registerMigration("v2-checkout-request-key", migrate: v2)
         return migrator
     }
 
@@ -169,6 +170,15 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
             CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
                 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+            """)
+    }
+
+    /// A client-chosen key per checkout (HTTP `Idempotency-Key`), unique per issuing user, recorded in the
+    /// same transaction as the loan so that a retried checkout finds the first one.
+    private static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE loan ADD COLUMN request_key TEXT CHECK (length(request_key) BETWEEN 1 AND 200);
+            CREATE UNIQUE INDEX loan_request_key ON loan(issued_by, request_key) WHERE request_key IS NOT NULL;
             """)
     }
 }

@@ -13,16 +13,38 @@ extension RentalStore {
     /// ``RentalError/Code/loanLimitReached``, ``RentalError/Code/categoryLimitReached``,
     /// ``RentalError/Code/noEligibleChild``.
     ///
-    /// - Parameter issuedAt: Backdates the checkout (admin only, at most ``RentalPolicy/maxBackdateDays``
-    ///   days back); the loan and its audit event are marked as backdated.
+    /// - Parameters:
+    ///   - issuedAt: Backdates the checkout (admin only, at most ``RentalPolicy/maxBackdateDays`` days
+    ///     back); the loan and its audit event are marked as backdated.
+    ///   - requestKey: Makes the checkout safe to retry: a second call by the same principal with the same
+    ///     key returns the first loan and creates nothing; with the same key but another family, unit or
+    ///     centre it fails with ``RentalError/Code/idempotencyKeyReused``.
     public func checkout(family reference: String, unit inventoryNumber: String, at centreCode: String,
-                         issuedAt: Date? = nil, by who: Principal) async throws(RentalError) -> Loan {
+                         issuedAt: Date? = nil, requestKey: String? = nil,
+                         by who: Principal) async throws(RentalError) -> Loan {
         try who.requireCirculation(at: centreCode, "checkout")
+        if let requestKey {
+            guard (1...200).contains(requestKey.utf8.count),
+                  requestKey.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7E }) else {
+                throw .invalid("requestKey", "must be 1–200 visible ASCII characters")
+            }
+        }
         let now = clock.now()
         let backdated = try backdating(issuedAt, now: now, by: who)
         let issueInstant = backdated ? (issuedAt ?? now) : now
         let policy = self.policy
         return try await write { db in
+            if let requestKey, let earlier = try Int64.fetchOne(
+                db, sql: "SELECT id FROM loan WHERE issued_by = ? AND request_key = ?", arguments: [who.name, requestKey]) {
+                let loan = try Lookup.loan(db, id: earlier)
+                let sameRequest = loan.centre == centreCode
+                    && loan.family == (try? Validate.identifier(reference, field: "family"))
+                    && loan.inventoryNumber == (try? Validate.identifier(inventoryNumber, field: "unit"))
+                guard sameRequest else {
+                    throw RentalError(.idempotencyKeyReused, "this request key was used for another checkout (loan \(earlier))")
+                }
+                return loan
+            }
             let (centreID, centre) = try Lookup.centre(db, centreCode)
             let zone = Lookup.zone(centre)
             let issuedOn = LocalDate(issueInstant, in: zone)
@@ -85,10 +107,11 @@ extension RentalStore {
 
             let due = try centre.calendar.dueDate(issuedOn: issuedOn, period: rule.period)
             try db.execute(sql: """
-                INSERT INTO loan (unit_id, family_id, centre_id, issued_by, issued_at, issued_on, backdated, due_date)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO loan (unit_id, family_id, centre_id, issued_by, issued_at, issued_on, backdated, due_date,
+                                  request_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [unitID, familyID, centreID, who.name, RentalStore.millis(issueInstant),
-                                 issuedOn.description, backdated, due.description])
+                                 issuedOn.description, backdated, due.description, requestKey])
             let loanID = db.lastInsertedRowID
             try db.execute(sql: "UPDATE unit SET status = 'on_loan' WHERE id = ? AND status = 'available'", arguments: [unitID])
             var details = ["unit": unit.inventoryNumber, "family": family.reference, "centre": centre.code,

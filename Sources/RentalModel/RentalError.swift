@@ -82,6 +82,26 @@ public struct RentalError: Error, Sendable, Equatable, CustomStringConvertible {
         case storageCorrupt = "storage_corrupt"
         /// Any other storage failure.
         case storageFailure = "storage_failure"
+
+        // Transport (daemon and client)
+        /// The request could not be read: bad JSON, a bad header, bad framing.
+        case malformedRequest = "malformed_request"
+        /// No such path in the API.
+        case routeNotFound = "route_not_found"
+        /// The path exists but not with this method.
+        case methodNotAllowed = "method_not_allowed"
+        /// The body is larger than the daemon accepts.
+        case payloadTooLarge = "payload_too_large"
+        /// The body is not `application/json`.
+        case unsupportedMediaType = "unsupported_media_type"
+        /// An `Idempotency-Key` was sent again with a different request.
+        case idempotencyKeyReused = "idempotency_key_reused"
+        /// The daemon is shutting down or has too many connections; try again.
+        case serviceUnavailable = "service_unavailable"
+        /// The client could not reach the daemon (no socket, connection refused, no permission).
+        case daemonUnreachable = "daemon_unreachable"
+        /// The daemon answered with something the client does not understand.
+        case protocolError = "protocol_error"
     }
 
     /// The stable code.

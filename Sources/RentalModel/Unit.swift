@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a physical unit is in its life. Changes only through store operations that check the move.
-public enum UnitStatus: String, Sendable, Codable, CaseIterable {
+public enum UnitStatus: String, Sendable, Codable, CaseIterable, CodingKeyRepresentable {
     /// On the shelf, can be lent.
     case available
     /// Lent to a family.

@@ -187,3 +187,34 @@ struct CirculationTests {
         await #expect(throws: RentalError.self) { _ = try await world.store.loans(LoanFilter(limit: 0)) }
     }
 }
+
+@Suite("Retried checkouts")
+struct RequestKeyTests {
+    @Test func aRetriedCheckoutReturnsTheFirstLoanAndCreatesNothing() async throws {
+        let world = try await TestWorld()
+        try await world.unit("WRD-1", "wardrobe")
+        let first = try await world.store.checkout(family: TestWorld.familyRef, unit: "WRD-1", at: "omsk",
+                                                   requestKey: "7f1c-retry", by: world.staff)
+        let again = try await world.store.checkout(family: "f-0001", unit: "wrd-1", at: "omsk",
+                                                   requestKey: "7f1c-retry", by: world.staff)
+        #expect(again == first)
+        #expect(try await world.count("SELECT count(*) FROM loan") == 1)
+        #expect(try await world.count("SELECT count(*) FROM audit_event WHERE action = 'loan.checkout'") == 1)
+
+        try await world.unit("WRD-2", "wardrobe")
+        let reused = try await #require(throws: RentalError.self) {
+            _ = try await world.store.checkout(family: TestWorld.familyRef, unit: "WRD-2", at: "omsk",
+                                               requestKey: "7f1c-retry", by: world.staff)
+        }
+        #expect(reused.code == .idempotencyKeyReused)
+        // Keys belong to the user who sent them.
+        let other = try await world.store.checkout(family: TestWorld.familyRef, unit: "WRD-2", at: "omsk",
+                                                   requestKey: "7f1c-retry", by: world.admin)
+        #expect(other.id != first.id)
+        let bad = try await #require(throws: RentalError.self) {
+            _ = try await world.store.checkout(family: TestWorld.familyRef, unit: "WRD-2", at: "omsk",
+                                               requestKey: "has space", by: world.staff)
+        }
+        #expect(bad.code == .invalidInput)
+    }
+}
