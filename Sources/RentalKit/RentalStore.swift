@@ -145,7 +145,7 @@ public final class RentalStore: Sendable {
 
 extension RentalError {
     /// Maps any error met inside the store to a ``RentalError``, without SQL or bound values.
-    init(mapping error: any Error) {
+    package init(mapping error: any Error) {
         if let error = error as? RentalError {
             self = error
             return
@@ -177,6 +177,26 @@ extension RentalError {
             }
         default:
             self = RentalError(.storageFailure, "storage failure (SQLite code \(error.extendedResultCode.rawValue))")
+        }
+    }
+}
+
+extension RentalStore {
+    /// The centre codes in the store at `path`, read without migrating or changing anything (for
+    /// configuration checks). Nil when there is no file.
+    public static func centreCodes(inStoreAt path: String) throws(RentalError) -> [String]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            var config = Configuration()
+            config.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                guard try db.tableExists("centre") else { return [] }
+                return try String.fetchAll(db, sql: "SELECT code FROM centre ORDER BY code")
+            }
+        } catch {
+            throw RentalError(mapping: error)
         }
     }
 }

@@ -65,3 +65,9 @@ extension RentalError.Code {
         }
     }
 }
+
+/// The release of the daemon, the CLI and the libraries.
+public enum RentalVersion {
+    /// Semantic version.
+    public static let current = "0.1.0"
+}

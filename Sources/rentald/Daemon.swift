@@ -1,0 +1,158 @@
+import Foundation
+import Glibc
+import Logging
+import RentalKit
+import RentalProtocol
+import Systemd
+import UnixSignals
+
+/// The daemon's life: open the store, take the socket, serve, report to systemd, reload on SIGHUP,
+/// stop cleanly on SIGTERM.
+struct Daemon {
+    /// A start-up failure with the exit code to leave with.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+        var exitCode: Int32
+    }
+
+    let settings: Settings
+    let seedDemo: Bool
+    let logger = Logger(label: "rentald")
+    let notifier = SystemdNotifier()
+
+    func run() async throws {
+        umask(0o077)  // the store holds personal data: files for the daemon's user only
+        let store = try openStore()
+        if seedDemo { try await seed(store) }
+        if let file = settings.configFile {
+            do {
+                try Settings.checkCentres(settings.config, file: file, known: try await store.centres().map(\.code))
+            } catch {
+                throw Failure(description: "\(error)", exitCode: 78)
+            }
+        }
+        let (fd, boundPath) = try listeningSocket()
+        let access = AccessControl(settings.config.access)
+        let api = API(store: store, access: access, startedAt: Date(), version: RentalVersion.current, logger: logger)
+        let server = HTTPServer(fd: fd, limits: settings.config.limits, handler: api, logger: logger)
+
+        logger.info("rentald \(RentalVersion.current) serving", metadata: [
+            "socket": "\(boundPath ?? "from systemd")", "store": "\(settings.storePath)",
+            "config": "\(settings.configFile ?? (settings.development ? "none (development mode)" : "none"))",
+        ])
+        // The server finishes first (after a stop signal, or on an error); the others run until cancelled.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            group.addTask { await self.watch(store) }
+            group.addTask { await self.handleSignals(server: server, access: access, store: store) }
+            notifier.ready()
+            await reportStatus(store)
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+        do {
+            try store.close()
+        } catch {
+            logger.error("closing the store failed", metadata: ["code": "\(error.code.rawValue)"])
+        }
+        if let boundPath { unlink(boundPath) }
+        logger.info("rentald stopped")
+    }
+
+    private func openStore() throws(Failure) -> RentalStore {
+        do {
+            try FileManager.default.createDirectory(atPath: settings.stateDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw Failure(description: "cannot create the state directory \(settings.stateDirectory)", exitCode: 73)
+        }
+        let config = settings.config
+        do {
+            return try RentalStore.open(
+                path: settings.storePath,
+                options: .init(synchronous: config.synchronous, busyTimeout: config.busyTimeoutSeconds, policy: config.policy),
+                logger: logger)
+        } catch {
+            throw Failure(description: "cannot open the store \(settings.storePath): \(error.message)", exitCode: 74)
+        }
+    }
+
+    private func seed(_ store: RentalStore) async throws {
+        guard try await store.centres().isEmpty else {
+            logger.notice("--demo: the store already has data; no demo data added")
+            return
+        }
+        let summary = try await store.seedDemoData(by: .admin("demo"))
+        logger.notice("demo data added", metadata: ["centres": "\(summary.centres)", "units": "\(summary.units)",
+                                                     "families": "\(summary.families)", "openLoans": "\(summary.openLoans)"])
+    }
+
+    private func listeningSocket() throws(Failure) -> (fd: Int32, boundPath: String?) {
+        if let fd = ListenSocket.fromSystemd() { return (fd, nil) }
+        do {
+            let fd = try ListenSocket.bind(path: settings.socketPath, mode: settings.config.socketMode,
+                                           group: settings.config.socketGroup)
+            return (fd, settings.socketPath)
+        } catch {
+            throw Failure(description: error.description, exitCode: 71)
+        }
+    }
+
+    /// SIGHUP reloads; SIGTERM or SIGINT begin a clean stop. Runs until cancelled.
+    private func handleSignals(server: HTTPServer, access: AccessControl, store: RentalStore) async {
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
+        for await signal in signals {
+            if signal == .sighup {
+                await reload(access: access, store: store)
+            } else {
+                logger.info("stopping: finishing requests in flight", metadata: ["signal": "\(signal)"])
+                notifier.stopping()
+                server.shutdown()
+            }
+        }
+    }
+
+    /// Re-reads the configuration file; a bad one is logged and the running configuration kept.
+    private func reload(access: AccessControl, store: RentalStore) async {
+        notifier.reloading()
+        defer { notifier.ready() }
+        guard let file = settings.configFile else {
+            logger.notice("reload: no configuration file; nothing to reload")
+            return
+        }
+        do {
+            let new = try Settings.load(file)
+            try Settings.checkCentres(new, file: file, known: try await store.centres().map(\.code))
+            access.replace(new.access)
+            if new.limits != settings.config.limits || new.synchronous != settings.config.synchronous
+                || new.policy != settings.config.policy || new.socketPath != settings.config.socketPath {
+                logger.notice("reload: [limits], [store], [policy] and the socket take effect at the next restart")
+            }
+            logger.notice("configuration reloaded", metadata: ["file": "\(file)"])
+        } catch {
+            logger.error("reload refused, keeping the running configuration: \(error)")
+        }
+        await reportStatus(store)
+    }
+
+    /// Pings the watchdog at half its interval after checking that the store answers, and refreshes
+    /// the status line.
+    private func watch(_ store: RentalStore) async {
+        let interval = SystemdNotifier.watchdogInterval() ?? .seconds(60)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            guard !Task.isCancelled else { return }
+            if (try? await store.summary()) != nil {
+                notifier.watchdog()
+                await reportStatus(store)
+            } else {
+                logger.error("the store does not answer; withholding the watchdog ping")
+            }
+        }
+    }
+
+    private func reportStatus(_ store: RentalStore) async {
+        guard let summary = try? await store.summary() else { return }
+        notifier.status("\(summary.centres) centres, \(summary.openLoans) open loans, \(summary.overdueLoans) overdue")
+    }
+}

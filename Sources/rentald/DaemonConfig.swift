@@ -1,0 +1,78 @@
+import Logging
+import RentalKit
+
+/// Everything `rentald.conf` can say. Values not in the file keep these defaults.
+struct DaemonConfig: Sendable, Equatable {
+    /// Where the store lives (`[daemon] state_directory`).
+    var stateDirectory: String?
+    /// The socket to bind when systemd passes none (`[daemon] socket`).
+    var socketPath: String?
+    /// File mode of a socket the daemon binds itself (`[daemon] socket_mode`, octal).
+    var socketMode: UInt32 = 0o660
+    /// Group of a socket the daemon binds itself (`[daemon] socket_group`).
+    var socketGroup: String?
+    /// Least severe level logged (`[daemon] log_level`).
+    var logLevel: Logger.Level = .info
+    /// Durability (`[store] synchronous`: full or normal).
+    var synchronous: RentalStore.Synchronous = .full
+    /// Busy timeout in seconds (`[store] busy_timeout_seconds`).
+    var busyTimeoutSeconds: Double = 5
+    /// Request limits (`[limits]`).
+    var limits = Limits()
+    /// Switchable rules (`[policy]`).
+    var policy = RentalPolicy()
+    /// Who gets which role (`[access]`).
+    var access = AccessRules()
+
+    /// The `[limits]` section.
+    struct Limits: Sendable, Equatable {
+        /// Largest request body accepted (`max_body_bytes`).
+        var maxBodyBytes = 1 << 20
+        /// Connections served at once; more get 503 (`max_connections`).
+        var maxConnections = 128
+        /// A connection idle this long is closed (`idle_timeout_seconds`).
+        var idleTimeoutSeconds = 30
+    }
+}
+
+/// A Unix user or group named in `[access]`.
+enum Subject: Sendable, Hashable, CustomStringConvertible {
+    case user(String)
+    case group(String)
+
+    var description: String {
+        switch self {
+        case .user(let name): "user:\(name)"
+        case .group(let name): "group:\(name)"
+        }
+    }
+}
+
+/// The `[access]` section: Unix users and groups → roles. root and the daemon's own user are always admin.
+struct AccessRules: Sendable, Equatable {
+    /// `admin = …`
+    var admins: [Subject] = []
+    /// `read_only = …`
+    var readOnly: [Subject] = []
+    /// `staff.CENTRE = …`, by centre code.
+    var staff: [String: [Subject]] = [:]
+    /// Line numbers of the `staff.CENTRE` keys, to report unknown centres where they are written.
+    var staffLines: [String: Int] = [:]
+
+    /// The role of a peer, or nil when it has none.
+    func role(user: String, groups: Set<String>) -> Principal.Role? {
+        func matches(_ subjects: [Subject]) -> Bool {
+            subjects.contains { subject in
+                switch subject {
+                case .user(let name): name == user
+                case .group(let name): groups.contains(name)
+                }
+            }
+        }
+        if matches(admins) { return .admin }
+        let centres = Set(staff.filter { matches($0.value) }.keys)
+        if !centres.isEmpty { return .staff(centres: centres) }
+        if matches(readOnly) { return .readOnly }
+        return nil
+    }
+}

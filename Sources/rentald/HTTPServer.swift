@@ -1,0 +1,206 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import RentalKit
+import Synchronization
+
+/// One HTTP request, read whole, with who sent it.
+struct HTTPRequest: Sendable {
+    var method: HTTPMethod
+    var uri: String
+    var headers: HTTPHeaders
+    var body: ByteBuffer
+    var peer: PeerIdentity
+}
+
+/// One HTTP response.
+struct HTTPResponse: Sendable {
+    var status: HTTPResponseStatus
+    var headers: HTTPHeaders
+    var body: ByteBuffer
+}
+
+/// What turns requests into responses (the API).
+protocol HTTPHandler: Sendable {
+    func handle(_ request: HTTPRequest) async -> HTTPResponse
+    func problem(_ error: RentalError) -> HTTPResponse
+}
+
+/// HTTP/1.1 on a listening Unix socket, with SwiftNIO's codec: reads each request whole (up to the body
+/// limit), asks the handler, writes the response; keeps connections alive; enforces the connection,
+/// header, body and idle limits; on shutdown stops accepting, closes idle connections and lets requests
+/// in flight finish.
+final class HTTPServer: Sendable {
+    private let fd: Int32
+    private let limits: DaemonConfig.Limits
+    private let handler: any HTTPHandler
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let serverChannel = Mutex<(any Channel)?>(nil)
+
+    private struct State {
+        var shuttingDown = false
+        var connections: [ObjectIdentifier: Connection] = [:]
+    }
+
+    private struct Connection {
+        var channel: any Channel
+        var busy: Bool
+    }
+
+    init(fd: Int32, limits: DaemonConfig.Limits, handler: any HTTPHandler, logger: Logger) {
+        self.fd = fd
+        self.limits = limits
+        self.handler = handler
+        self.logger = logger
+    }
+
+    /// Serves until ``shutdown()``; returns when every connection is done.
+    func run() async throws {
+        let idle = TimeAmount.seconds(Int64(limits.idleTimeoutSeconds))
+        let decoderLimits = {
+            var limits = NIOHTTPDecoderLimitConfiguration()
+            limits.maxHeaderListSize = 32 * 1024
+            limits.maxHeaderFieldSize = 16 * 1024
+            limits.maxHeaderFieldCount = 100
+            return limits
+        }()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.allowRemoteHalfClosure, value: false)
+            .bind(fd) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
+                    try channel.pipeline.syncOperations.addHandler(IdleCloser())
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withErrorHandling: true, withOutboundHeaderValidation: true,
+                        withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        serverChannel.withLock { $0 = channel.channel }
+        if state.withLock({ $0.shuttingDown }) { try await channel.channel.close() }
+        try await withThrowingDiscardingTaskGroup { group in
+            try await channel.executeThenClose { inbound in
+                for try await connection in inbound {
+                    group.addTask { await self.serve(connection) }
+                }
+            }
+        }
+    }
+
+    /// Stops accepting, closes idle connections; busy ones close after their response.
+    func shutdown() {
+        let idle: [any Channel] = state.withLock { state in
+            state.shuttingDown = true
+            return state.connections.values.filter { !$0.busy }.map(\.channel)
+        }
+        serverChannel.withLock { $0?.close(promise: nil) }
+        for channel in idle { channel.close(promise: nil) }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        let id = ObjectIdentifier(connection.channel)
+        let admitted: Bool = state.withLock { state in
+            guard !state.shuttingDown, state.connections.count < limits.maxConnections else { return false }
+            state.connections[id] = Connection(channel: connection.channel, busy: false)
+            return true
+        }
+        defer { state.withLock { _ = $0.connections.removeValue(forKey: id) } }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                guard admitted else {
+                    logger.warning("refusing a connection: connection limit reached or shutting down",
+                                   metadata: ["limit": "\(limits.maxConnections)"])
+                    try await write(handler.problem(RentalError(.serviceUnavailable, "the daemon is busy or stopping; try again")),
+                                    keepAlive: false, to: outbound)
+                    return
+                }
+                let peer = try await peerIdentity(connection.channel)
+                var parts = inbound.makeAsyncIterator()
+                while let part = try await parts.next() {
+                    guard case .head(let head) = part else { continue }
+                    let proceed = state.withLock { state -> Bool in
+                        guard !state.shuttingDown else { return false }
+                        state.connections[id]?.busy = true
+                        return true
+                    }
+                    guard proceed else {
+                        try await write(handler.problem(RentalError(.serviceUnavailable, "the daemon is stopping; try again")),
+                                        keepAlive: false, to: outbound)
+                        return
+                    }
+                    var body = ByteBuffer()
+                    var tooLarge = head.headers.first(name: "content-length").flatMap(Int.init).map { $0 > limits.maxBodyBytes } ?? false
+                    while !tooLarge, let next = try await parts.next() {
+                        if case .body(var chunk) = next {
+                            if body.readableBytes + chunk.readableBytes > limits.maxBodyBytes {
+                                tooLarge = true
+                            } else {
+                                body.writeBuffer(&chunk)
+                            }
+                        } else if case .end = next {
+                            break
+                        }
+                    }
+                    if tooLarge {
+                        logger.warning("request body over the limit", metadata: ["limit": "\(limits.maxBodyBytes)", "uid": "\(peer.uid)"])
+                        try await write(handler.problem(RentalError(.payloadTooLarge, "the body is larger than \(limits.maxBodyBytes) bytes")),
+                                        keepAlive: false, to: outbound)
+                        return
+                    }
+                    let response = await handler.handle(HTTPRequest(method: head.method, uri: head.uri, headers: head.headers,
+                                                                    body: body, peer: peer))
+                    let stopping = state.withLock { state -> Bool in
+                        state.connections[id]?.busy = false
+                        return state.shuttingDown
+                    }
+                    let keepAlive = head.isKeepAlive && !stopping
+                    try await write(response, keepAlive: keepAlive, to: outbound)
+                    if !keepAlive { return }
+                }
+            }
+        } catch {
+            logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func write(_ response: HTTPResponse, keepAlive: Bool,
+                       to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
+        var headers = response.headers
+        headers.replaceOrAdd(name: "content-length", value: "\(response.body.readableBytes)")
+        headers.replaceOrAdd(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
+        if response.body.readableBytes > 0 { try await outbound.write(.body(.byteBuffer(response.body))) }
+        try await outbound.write(.end(nil))
+    }
+
+    private func peerIdentity(_ channel: any Channel) async throws -> PeerIdentity {
+        guard let provider = channel as? any SocketOptionProvider else { throw ChannelError.operationUnsupported }
+        let credentials: PeerCredentials = try await provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)).get()
+        return PeerIdentity(uid: credentials.uid, gid: credentials.gid, pid: credentials.pid)
+    }
+}
+
+/// `struct ucred` of `SO_PEERCRED` (glibc hides it behind `_GNU_SOURCE`): same layout.
+private struct PeerCredentials: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+}
+
+/// Closes a connection that has been silent for the idle timeout.
+private final class IdleCloser: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? IdleStateHandler.IdleStateEvent, event == .read {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}

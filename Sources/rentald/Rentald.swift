@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RentalKit
+import RentalProtocol
+
+/// `rentald`: serves RentalKit over a Unix socket.
+@main
+struct Rentald: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rentald",
+        abstract: "Serve the social rental points' inventory over a Unix socket.",
+        discussion: """
+            Without a configuration file and outside systemd, rentald runs in development mode: the store and \
+            the socket live under ./\(RentalPaths.developmentDirectory) in the working directory.
+            """,
+        version: RentalVersion.current)
+
+    @Option(name: .long, help: ArgumentHelp("The configuration file.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("The socket to bind when systemd passes none.", valueName: "path"))
+    var socket: String?
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Where the store lives.", valueName: "dir"))
+    var stateDir: String?
+
+    @Flag(name: .long, help: "Fill an empty store with the pilot region's demo data.")
+    var demo = false
+
+    @Flag(name: .customLong("check-config"), help: "Check the configuration, print what is wrong, and exit.")
+    var checkConfig = false
+
+    func validate() throws {
+        for (name, value) in [("--socket", socket), ("--state-dir", stateDir), ("--config", config)] {
+            if let value, value.isEmpty { throw ValidationError("\(name) must not be empty") }
+        }
+    }
+
+    func run() async throws {
+        let settings: Settings
+        do {
+            settings = try Settings.resolve(configOption: config, socketOption: socket, stateOption: stateDir,
+                                            environment: ProcessInfo.processInfo.environment)
+            if let file = settings.configFile, let codes = try? RentalStore.centreCodes(inStoreAt: settings.storePath) {
+                try Settings.checkCentres(settings.config, file: file, known: codes)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("rentald: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        if checkConfig {
+            print("rentald: configuration OK (\(settings.configFile ?? "embedded default"); store \(settings.storePath))")
+            return
+        }
+        let level = settings.config.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        do {
+            try await Daemon(settings: settings, seedDemo: demo).run()
+        } catch let failure as Daemon.Failure {
+            FileHandle.standardError.write(Data("rentald: \(failure.description)\n".utf8))
+            throw ExitCode(failure.exitCode)
+        }
+    }
+}
