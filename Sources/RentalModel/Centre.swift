@@ -96,3 +96,16 @@ public struct NewCentre: Sendable, Hashable, Codable {
         self.openDays = openDays
     }
 }
+
+extension NewCentre {
+    private enum CodingKeys: String, CodingKey { case code, name, region, timeZone, openDays }
+
+    /// Decodes a new centre; `region` ("") and `openDays` (Monday to Friday) may be left out.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(code: try c.decode(String.self, forKey: .code), name: try c.decode(String.self, forKey: .name),
+                  region: try c.decodeIfPresent(String.self, forKey: .region) ?? "",
+                  timeZone: try c.decode(String.self, forKey: .timeZone),
+                  openDays: try c.decodeIfPresent(Set<Weekday>.self, forKey: .openDays) ?? Centre.weekdays)
+    }
+}

@@ -100,3 +100,26 @@ public struct FamilyUpdate: Sendable, Hashable, Codable {
         self.children = children
     }
 }
+
+extension Family {
+    private enum CodingKeys: String, CodingKey {
+        case reference, contactSurname, contactGivenNames, phone, address, lowIncomeUntil, socialContract, consentOn,
+             children, status
+    }
+
+    /// Decodes a family; `contactGivenNames` and `address` (""), `children` (none) and `status` (active)
+    /// may be left out.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(reference: try c.decode(String.self, forKey: .reference),
+                  contactSurname: try c.decode(String.self, forKey: .contactSurname),
+                  contactGivenNames: try c.decodeIfPresent(String.self, forKey: .contactGivenNames) ?? "",
+                  phone: try c.decode(String.self, forKey: .phone),
+                  address: try c.decodeIfPresent(String.self, forKey: .address) ?? "",
+                  lowIncomeUntil: try c.decode(LocalDate.self, forKey: .lowIncomeUntil),
+                  socialContract: try c.decodeIfPresent(String.self, forKey: .socialContract),
+                  consentOn: try c.decodeIfPresent(LocalDate.self, forKey: .consentOn),
+                  children: try c.decodeIfPresent([Child].self, forKey: .children) ?? [],
+                  status: try c.decodeIfPresent(FamilyStatus.self, forKey: .status) ?? .active)
+    }
+}

@@ -44,3 +44,23 @@ public struct ItemType: Sendable, Hashable, Codable {
         self.recallNote = recallNote
     }
 }
+
+extension ItemType {
+    private enum CodingKeys: String, CodingKey {
+        case code, name, category, sanitiseAfterReturn, safetyCheckDays, infantAgeLimitMonths, recalled, recallNote
+    }
+
+    /// Decodes an item type; `sanitiseAfterReturn` (true for infant items) and `recalled` (false) may be
+    /// left out.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let category = try c.decode(Category.self, forKey: .category)
+        self.init(code: try c.decode(String.self, forKey: .code), name: try c.decode(String.self, forKey: .name),
+                  category: category,
+                  sanitiseAfterReturn: try c.decodeIfPresent(Bool.self, forKey: .sanitiseAfterReturn) ?? (category == .infant),
+                  safetyCheckDays: try c.decodeIfPresent(Int.self, forKey: .safetyCheckDays),
+                  infantAgeLimitMonths: try c.decodeIfPresent(Int.self, forKey: .infantAgeLimitMonths),
+                  recalled: try c.decodeIfPresent(Bool.self, forKey: .recalled) ?? false,
+                  recallNote: try c.decodeIfPresent(String.self, forKey: .recallNote))
+    }
+}

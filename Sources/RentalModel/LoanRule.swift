@@ -113,3 +113,25 @@ public struct LoanRule: Sendable, Hashable, Codable {
             .max { $0.scope.specificity < $1.scope.specificity }
     }
 }
+
+extension LoanRule {
+    private enum CodingKeys: String, CodingKey {
+        case id, scope, period, renewalsAllowed, renewalPeriod, maxOpenLoans, maxOpenLoansInCategory,
+             infantAgeLimitMonths, countOpenDaysOnly
+    }
+
+    /// Decodes a rule; `id`, `renewalsAllowed` (0), `renewalPeriod` (the period) and `countOpenDaysOnly`
+    /// (false) may be left out.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decodeIfPresent(Int64.self, forKey: .id) ?? 0,
+                  scope: try c.decodeIfPresent(RuleScope.self, forKey: .scope) ?? RuleScope(),
+                  period: try c.decode(LoanPeriod.self, forKey: .period),
+                  renewalsAllowed: try c.decodeIfPresent(Int.self, forKey: .renewalsAllowed) ?? 0,
+                  renewalPeriod: try c.decodeIfPresent(LoanPeriod.self, forKey: .renewalPeriod),
+                  maxOpenLoans: try c.decodeIfPresent(Int.self, forKey: .maxOpenLoans),
+                  maxOpenLoansInCategory: try c.decodeIfPresent(Int.self, forKey: .maxOpenLoansInCategory),
+                  infantAgeLimitMonths: try c.decodeIfPresent(Int.self, forKey: .infantAgeLimitMonths),
+                  countOpenDaysOnly: try c.decodeIfPresent(Bool.self, forKey: .countOpenDaysOnly) ?? false)
+    }
+}

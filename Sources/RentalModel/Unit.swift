@@ -112,3 +112,21 @@ public struct NewUnit: Sendable, Hashable, Codable {
         self.lastSafetyCheck = lastSafetyCheck
     }
 }
+
+extension NewUnit {
+    private enum CodingKeys: String, CodingKey {
+        case inventoryNumber, itemType, centre, condition, acquiredOn, costMinor, fundingSource, lastSafetyCheck
+    }
+
+    /// Decodes a new unit; `condition` (new) and the optional facts may be left out.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(inventoryNumber: try c.decode(String.self, forKey: .inventoryNumber),
+                  itemType: try c.decode(String.self, forKey: .itemType), centre: try c.decode(String.self, forKey: .centre),
+                  condition: try c.decodeIfPresent(Condition.self, forKey: .condition) ?? .new,
+                  acquiredOn: try c.decodeIfPresent(LocalDate.self, forKey: .acquiredOn),
+                  costMinor: try c.decodeIfPresent(Int.self, forKey: .costMinor),
+                  fundingSource: try c.decodeIfPresent(String.self, forKey: .fundingSource),
+                  lastSafetyCheck: try c.decodeIfPresent(LocalDate.self, forKey: .lastSafetyCheck))
+    }
+}
