@@ -107,7 +107,7 @@ struct Daemon {
             } else {
                 logger.info("stopping: finishing requests in flight", metadata: ["signal": "\(signal)"])
                 notifier.stopping()
-                server.shutdown()
+                await server.shutdown()
             }
         }
     }

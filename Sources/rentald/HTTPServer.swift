@@ -47,7 +47,8 @@ final class HTTPServer: Sendable {
 
     private struct Connection {
         var channel: any Channel
-        var busy: Bool
+        var busy = false
+        var served = 0
     }
 
     init(fd: Int32, limits: DaemonConfig.Limits, handler: any HTTPHandler, logger: Logger) {
@@ -81,7 +82,6 @@ final class HTTPServer: Sendable {
                 }
             }
         serverChannel.withLock { $0 = channel.channel }
-        if state.withLock({ $0.shuttingDown }) { try await channel.channel.close() }
         try await withThrowingDiscardingTaskGroup { group in
             try await channel.executeThenClose { inbound in
                 for try await connection in inbound {
@@ -91,30 +91,37 @@ final class HTTPServer: Sendable {
         }
     }
 
-    /// Stops accepting, closes idle connections; busy ones close after their response.
-    func shutdown() {
+    /// Stops accepting, closes keep-alive connections that sit idle between requests, and closes the
+    /// listening socket; ``run()`` then returns once every accepted connection has had its answer.
+    /// Under socket activation, connections still in the backlog wait there for the next daemon.
+    func shutdown() async {
+        let listener = serverChannel.withLock { $0 }
+        try? await listener?.setOption(ChannelOptions.autoRead, value: false).get()
         let idle: [any Channel] = state.withLock { state in
             state.shuttingDown = true
-            return state.connections.values.filter { !$0.busy }.map(\.channel)
+            return state.connections.values.filter { !$0.busy && $0.served > 0 }.map(\.channel)
         }
-        serverChannel.withLock { $0?.close(promise: nil) }
         for channel in idle { channel.close(promise: nil) }
+        // Connections accepted just before reading stopped are still on their way to `serve`; closing the
+        // listener under them would drop them unanswered.
+        try? await Task.sleep(for: .milliseconds(100))
+        try? await listener?.close()
     }
 
     private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         let id = ObjectIdentifier(connection.channel)
         let admitted: Bool = state.withLock { state in
-            guard !state.shuttingDown, state.connections.count < limits.maxConnections else { return false }
-            state.connections[id] = Connection(channel: connection.channel, busy: false)
+            guard state.connections.count < limits.maxConnections else { return false }
+            state.connections[id] = Connection(channel: connection.channel)
             return true
         }
         defer { state.withLock { _ = $0.connections.removeValue(forKey: id) } }
         do {
             try await connection.executeThenClose { inbound, outbound in
                 guard admitted else {
-                    logger.warning("refusing a connection: connection limit reached or shutting down",
+                    logger.warning("refusing a connection: connection limit reached",
                                    metadata: ["limit": "\(limits.maxConnections)"])
-                    try await write(handler.problem(RentalError(.serviceUnavailable, "the daemon is busy or stopping; try again")),
+                    try await write(handler.problem(RentalError(.serviceUnavailable, "the daemon has too many connections; try again")),
                                     keepAlive: false, to: outbound)
                     return
                 }
@@ -122,16 +129,7 @@ final class HTTPServer: Sendable {
                 var parts = inbound.makeAsyncIterator()
                 while let part = try await parts.next() {
                     guard case .head(let head) = part else { continue }
-                    let proceed = state.withLock { state -> Bool in
-                        guard !state.shuttingDown else { return false }
-                        state.connections[id]?.busy = true
-                        return true
-                    }
-                    guard proceed else {
-                        try await write(handler.problem(RentalError(.serviceUnavailable, "the daemon is stopping; try again")),
-                                        keepAlive: false, to: outbound)
-                        return
-                    }
+                    state.withLock { $0.connections[id]?.busy = true }
                     var body = ByteBuffer()
                     var tooLarge = head.headers.first(name: "content-length").flatMap(Int.init).map { $0 > limits.maxBodyBytes } ?? false
                     while !tooLarge, let next = try await parts.next() {
@@ -155,6 +153,7 @@ final class HTTPServer: Sendable {
                                                                     body: body, peer: peer))
                     let stopping = state.withLock { state -> Bool in
                         state.connections[id]?.busy = false
+                        state.connections[id]?.served += 1
                         return state.shuttingDown
                     }
                     let keepAlive = head.isKeepAlive && !stopping

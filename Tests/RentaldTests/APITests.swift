@@ -165,18 +165,18 @@ struct APITests {
             ("POST", "/v1/families", #"{"reference":"F-X","contactSurname":"А","contactGivenNames":"","phone":"+7 913 000 00 00","address":"","lowIncomeUntil":"2026-02-30","children":[]}"#, [], 422, "invalid_input"),
         ]
         for (method, path, json, headers, status, code) in cases {
-            let (got, body) = try daemon.curl(as: nil, method, path, json: json, headers: headers)
+            let (got, body) = try await daemon.curl(as: nil, method, path, json: json, headers: headers)
             #expect(got == status, "\(method) \(path): \(body)")
             let problem = try? RentalJSON.decoder().decode(Problem.self, from: Data(body.utf8))
             #expect(problem?.code == code, "\(method) \(path): \(body)")
             #expect(problem?.status == status)
         }
-        let noBody = try daemon.curl(as: nil, "POST", "/v1/loans")
+        let noBody = try await daemon.curl(as: nil, "POST", "/v1/loans")
         #expect(noBody.status == 422)
         #expect(noBody.body.contains("a JSON body is required"))
-        let (plain, plainBody) = try curlRaw(daemon, ["-X", "POST", "-H", "content-type: text/plain", "--data-binary", "hello"], "/v1/loans")
+        let (plain, plainBody) = try await daemon.curlRaw(["-X", "POST", "-H", "content-type: text/plain", "--data-binary", "hello"], "/v1/loans")
         #expect(plain == 415, "\(plainBody)")
-        let (missingField, body) = try daemon.curl(as: nil, "POST", "/v1/loans", json: #"{"family":"F-2026-0001","centre":"cherlak"}"#)
+        let (missingField, body) = try await daemon.curl(as: nil, "POST", "/v1/loans", json: #"{"family":"F-2026-0001","centre":"cherlak"}"#)
         #expect(missingField == 422)
         #expect(body.contains("unit: required"))
         try await daemon.stop()
@@ -190,9 +190,9 @@ struct APITests {
             """)
         try await daemon.start(useConfig: true)
         let big = String(repeating: "x", count: 10_000)
-        let (status, body) = try daemon.curl(as: nil, "POST", "/v1/families", json: #"{"reference":"\#(big)"}"#)
+        let (status, body) = try await daemon.curl(as: nil, "POST", "/v1/families", json: #"{"reference":"\#(big)"}"#)
         #expect(status == 413, "\(body)")
-        let (headerStatus, _) = try curlRaw(daemon, ["-H", "X-Big: " + String(repeating: "y", count: 40_000)], "/v1/health")
+        let (headerStatus, _) = try await daemon.curlRaw(["-H", "X-Big: " + String(repeating: "y", count: 40_000)], "/v1/health")
         #expect((400...431).contains(headerStatus))
         let invalidUTF8 = try rawSocket(daemon, Array("POST /v1/loans HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 4\r\n\r\n".utf8) + [0xFF, 0xFE, 0x7B, 0x7D])
         #expect(invalidUTF8.hasPrefix("HTTP/1.1 400"), "\(invalidUTF8)")
@@ -207,20 +207,6 @@ struct APITests {
         let error = try await #require(throws: RentalError.self) { _ = try await client.health() }
         #expect(error.code == .daemonUnreachable)
         #expect(error.message.contains("systemctl start rentald.socket"))
-    }
-
-    /// curl with arbitrary arguments as the current user.
-    func curlRaw(_ daemon: DaemonHarness, _ arguments: [String], _ path: String) throws -> (Int, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--unix-socket", daemon.socketPath] + arguments + ["http://localhost\(path)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
 
     /// Writes raw bytes to the socket and returns what comes back before the daemon closes or 2 s pass.

@@ -32,24 +32,24 @@ struct AccessTests {
         }
 
         // Outsider: 403 with a problem body that says how to get access.
-        let outsider = try daemon.curl(as: Self.outsider, "GET", "/v1/health")
+        let outsider = try await daemon.curl(as: Self.outsider, "GET", "/v1/health")
         #expect(outsider.status == 403)
         #expect(outsider.body.contains("has no role"))
 
         // Read-only: reads, never writes.
-        #expect(try daemon.curl(as: Self.reader, "GET", "/v1/stock").status == 200)
-        #expect(try daemon.curl(as: Self.reader, "POST", "/v1/loans", json: checkout(home, "ryabinushka")).status == 403)
+        #expect(try await daemon.curl(as: Self.reader, "GET", "/v1/stock").status == 200)
+        #expect(try await daemon.curl(as: Self.reader, "POST", "/v1/loans", json: checkout(home, "ryabinushka")).status == 403)
 
         // Staff of ryabinushka: circulation there, not at isilkul; no admin operations.
-        let health = try daemon.curl(as: Self.staff, "GET", "/v1/health")
+        let health = try await daemon.curl(as: Self.staff, "GET", "/v1/health")
         #expect(health.body.contains(#""role":"staff""#))
         #expect(health.body.contains(#""caller":"daemon""#))
-        let away403 = try daemon.curl(as: Self.staff, "POST", "/v1/loans", json: checkout(away, "isilkul"))
+        let away403 = try await daemon.curl(as: Self.staff, "POST", "/v1/loans", json: checkout(away, "isilkul"))
         #expect(away403.status == 403, "\(away403.body)")
         #expect(away403.body.contains("forbidden"))
-        let created = try daemon.curl(as: Self.staff, "POST", "/v1/loans", json: checkout(home, "ryabinushka"))
+        let created = try await daemon.curl(as: Self.staff, "POST", "/v1/loans", json: checkout(home, "ryabinushka"))
         #expect(created.status == 201, "\(created.body)")
-        #expect(try daemon.curl(as: Self.staff, "PUT", "/v1/rules", json: #"{"scope":{},"period":{"count":5,"unit":"days"},"renewalsAllowed":0,"renewalPeriod":{"count":5,"unit":"days"},"countOpenDaysOnly":false}"#).status == 403)
+        #expect(try await daemon.curl(as: Self.staff, "PUT", "/v1/rules", json: #"{"scope":{},"period":{"count":5,"unit":"days"},"renewalsAllowed":0,"renewalPeriod":{"count":5,"unit":"days"},"countOpenDaysOnly":false}"#).status == 403)
 
         // The audit names the Unix user who did it.
         let loan = try RentalJSON.decoder().decode(Loan.self, from: Data(created.body.utf8))
@@ -69,9 +69,9 @@ struct AccessTests {
             """)
         try await daemon.start(useConfig: true)
         // The socket is root:root 0660; bin is read-only by config but not in the socket's group.
-        let refused = try daemon.curl(as: Self.reader, "GET", "/v1/health")
+        let refused = try await daemon.curl(as: Self.reader, "GET", "/v1/health")
         #expect(refused.status == 0, "connection must fail at the socket: \(refused)")
-        #expect(try daemon.curl(as: nil, "GET", "/v1/health").status == 200)
+        #expect(try await daemon.curl(as: nil, "GET", "/v1/health").status == 200)
         try await daemon.stop()
     }
 
@@ -79,30 +79,30 @@ struct AccessTests {
     func reload() async throws {
         let daemon = try DaemonHarness(config: Self.config)
         try await daemon.start(useConfig: true)
-        #expect(try daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 403)
+        #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 403)
 
         try daemon.writeConfig(Self.config + "\nadmin = user:nobody\n")
         daemon.signal(SIGHUP)
-        try await waitFor { try daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 200 }
-        #expect(try daemon.curl(as: Self.outsider, "GET", "/v1/health").body.contains(#""role":"admin""#))
+        try await waitFor { try await daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 200 }
+        #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/health").body.contains(#""role":"admin""#))
 
         try daemon.writeConfig(Self.config + "\nadmin = user:nobody\nstaff.atlantis = user:bin\n")
         daemon.signal(SIGHUP)
         try await waitFor { daemon.log.contains("reload refused") }
         #expect(daemon.log.contains("rentald.conf:7: staff.atlantis: no centre with code 'atlantis' in the store"))
-        #expect(try daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 200, "the old configuration stays")
+        #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 200, "the old configuration stays")
 
         try daemon.writeConfig("[limits]\nmax_conections = 3\n")
         daemon.signal(SIGHUP)
         try await waitFor { daemon.log.contains("unknown key 'max_conections' in [limits]") }
-        #expect(try daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 200)
+        #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 200)
         #expect(try await daemon.stop() == 0)
     }
 
-    func waitFor(_ condition: () throws -> Bool) async throws {
+    func waitFor(_ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if try condition() { return }
+            if try await condition() { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("condition not met within 10 s")

@@ -10,7 +10,7 @@ final class DaemonHarness: @unchecked Sendable {
     let stateDirectory: String
     let configPath: String
     let logPath: String
-    private(set) var process: Process?
+    private(set) var process: Spawn?
 
     var client: RentalClient { RentalClient(socketPath: socketPath) }
     var storePath: String { stateDirectory + "/" + RentalPaths.storeFileName }
@@ -28,9 +28,10 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     deinit {
-        if let process, process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        if let process, process.exitStatus == nil {
+            kill(process.pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(process.pid, &status, 0)
         }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -39,7 +40,7 @@ final class DaemonHarness: @unchecked Sendable {
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    static var binary: String {
+    static let binary: String = {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
         var directory = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // The test binary sits in the .xctest bundle, or beside the products.
@@ -50,22 +51,14 @@ final class DaemonHarness: @unchecked Sendable {
             directory = directory.deletingLastPathComponent()
         }
         return directory.appendingPathComponent("rentald").path
-    }
+    }()
 
-    /// Runs `rentald` with `arguments` to completion (for `--check-config`, refusals): exit code and stderr.
-    func runToExit(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = errors
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs `rentald` with `arguments` to completion (for `--check-config`, refusals): exit code and output.
+    func runToExit(_ arguments: [String]) async throws -> (status: Int32, stderr: String) {
+        let output = directory.appendingPathComponent("run-\(UUID().uuidString.prefix(8)).log").path
+        let child = try Spawn([Self.binary] + arguments, outputPath: output)
+        let status = await child.wait()
+        return (status, child.output)
     }
 
     /// Starts the daemon and waits until it answers `/v1/health`.
@@ -73,75 +66,64 @@ final class DaemonHarness: @unchecked Sendable {
         var arguments = ["--state-dir", stateDirectory, "--socket", socketPath]
         if demo { arguments.append("--demo") }
         if useConfig { arguments += ["--config", configPath] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments + extra
-        process.currentDirectoryURL = directory
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        try log.seekToEnd()
-        process.standardError = log
-        process.standardOutput = log
-        try process.run()
+        let process = try Spawn([Self.binary] + arguments + extra, outputPath: logPath)
         self.process = process
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if !process.isRunning { throw HarnessError("rentald exited at start: \(self.log)") }
-            if (try? await client.health()) != nil { return }
+            if process.exitStatus != nil { throw HarnessError("rentald exited at start: \(self.log)") }
+            if (try? await RentalClient(socketPath: socketPath, timeout: .seconds(5)).health()) != nil { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw HarnessError("rentald did not answer within 30 s: \(self.log)")
+        throw HarnessError("rentald did not answer within 60 s: \(self.log)")
     }
 
     /// Sends a signal to the daemon.
     func signal(_ number: Int32) {
-        if let process { kill(process.processIdentifier, number) }
+        if let process { kill(process.pid, number) }
     }
 
     /// SIGTERM, then waits for the exit; returns the exit status.
     @discardableResult
     func stop() async throws -> Int32 {
         guard let process else { return -1 }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw HarnessError("rentald did not stop within 20 s after SIGTERM")
-        }
+        kill(process.pid, SIGTERM)
+        let status = await process.wait(seconds: 30)
         self.process = nil
-        return process.terminationStatus
+        if status == 128 + SIGKILL { throw HarnessError("rentald did not stop within 30 s after SIGTERM") }
+        return status
+    }
+
+    /// Forgets a daemon that was killed from outside (after reaping it).
+    func reap() async {
+        if let process { await process.wait(seconds: 5) }
+        process = nil
     }
 
     /// What the daemon wrote to stderr so far.
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// Runs `curl` against the socket as another Unix user (through `setpriv`), returning the HTTP
-    /// status (0 when it could not connect) and the body.
+    /// Runs `curl` against the socket, as another Unix user through `setpriv` when `user` is given,
+    /// returning the HTTP status (0 when it could not connect) and the body.
     func curl(as user: (uid: Int, gid: Int)?, _ method: String, _ path: String, json: String? = nil,
-              headers: [String] = []) throws -> (status: Int, body: String) {
-        var command = ["curl", "-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, "--unix-socket", socketPath,
-                       "http://localhost\(path)"]
+              headers: [String] = []) async throws -> (status: Int, body: String) {
+        var command = ["-X", method]
         for header in headers { command += ["-H", header] }
         if let json { command += ["-H", "content-type: application/json", "--data-binary", json] }
+        return try await curlRaw(command, path, as: user)
+    }
+
+    /// `curl` with arbitrary arguments: HTTP status (0 when it could not connect) and body.
+    func curlRaw(_ arguments: [String], _ path: String, as user: (uid: Int, gid: Int)? = nil) async throws -> (status: Int, body: String) {
+        var command = ["curl", "-s", "-o", "-", "-w", "\n%{http_code}", "--unix-socket", socketPath] + arguments
+            + ["http://localhost\(path)"]
         if let user {
             command = ["setpriv", "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--"] + command
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let status = Int(lines.last ?? "") ?? 0
-        return (status, lines.dropLast().joined(separator: "\n"))
+        let output = directory.appendingPathComponent("curl-\(UUID().uuidString.prefix(8)).out").path
+        let child = try Spawn(command, outputPath: output)
+        await child.wait()
+        let lines = child.output.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
 }
 

@@ -1,0 +1,166 @@
+import Foundation
+import Glibc
+import Testing
+import RentalClient
+import RentalProtocol
+
+@Suite("Daemon life cycle")
+struct LifecycleTests {
+    @Test("--check-config accepts a good file and names the line of a bad one")
+    func checkConfig() async throws {
+        let daemon = try DaemonHarness(config: """
+            # a comment
+            [daemon]
+            socket_mode = 0660   # inline comment
+            [limits]
+            max_body_bytes = 65536
+            [access]
+            admin = user:root, group:adm
+            """)
+        let good = try await daemon.runToExit(["--check-config", "--config", daemon.configPath, "--state-dir", daemon.stateDirectory])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stderr.contains("configuration OK"))
+
+        let cases: [(String, String)] = [
+            ("[limits]\nmax_conections = 3\n", "rentald.conf:2: unknown key 'max_conections' in [limits]"),
+            ("[limits]\nmax_body_bytes = lots\n", "rentald.conf:2: max_body_bytes must be a whole number from 1024 to 67108864, not 'lots'"),
+            ("[daemon]\nsocket_mode = 0999\n", "rentald.conf:2: socket_mode must be an octal mode such as 0660"),
+            ("[policy]\nrefuse_checkout_when_overdue = perhaps\n", "rentald.conf:2: refuse_checkout_when_overdue must be yes or no"),
+            ("[daemon]\n\n[nope]\n", "rentald.conf:3: unknown section [nope]"),
+            ("admin = user:root\n", "rentald.conf:1: 'admin' must be inside a section such as [daemon]"),
+            ("[access]\nadmin = root\n", "rentald.conf:2: admin: 'root' must be user:NAME or group:NAME"),
+            ("[access]\nadmin = user:a\nadmin = user:b\n", "rentald.conf:3: 'admin' is set twice in [access]"),
+            ("[store]\nsynchronous = sometimes\n", "rentald.conf:2: synchronous must be full or normal"),
+        ]
+        for (text, message) in cases {
+            try daemon.writeConfig(text)
+            let bad = try await daemon.runToExit(["--check-config", "--config", daemon.configPath])
+            #expect(bad.status == 78, "\(text)")
+            #expect(bad.stderr.contains(message), "\(bad.stderr)")
+        }
+        let missing = try await daemon.runToExit(["--check-config", "--config", daemon.configPath + ".missing"])
+        #expect(missing.status == 78)
+        #expect(missing.stderr.contains("rentald.conf.missing"))
+
+        // Unknown centres are caught once a store exists.
+        try daemon.writeConfig("[access]\nstaff.ryabinushka = user:daemon\n\nstaff.atlantis = user:bin\n")
+        try await daemon.start(useConfig: false)
+        try await daemon.stop()
+        let unknownCentre = try await daemon.runToExit(["--check-config", "--config", daemon.configPath, "--state-dir", daemon.stateDirectory])
+        #expect(unknownCentre.status == 78)
+        #expect(unknownCentre.stderr.contains("rentald.conf:4: staff.atlantis: no centre with code 'atlantis' in the store"))
+    }
+
+    @Test("a second daemon refuses a socket that is served; a stale socket file is replaced")
+    func socketOwnership() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let second = try await daemon.runToExit(["--state-dir", daemon.stateDirectory + "-2", "--socket", daemon.socketPath])
+        #expect(second.status == 71)
+        #expect(second.stderr.contains("another rentald is already serving"))
+        #expect(try await daemon.client.health().status == "ok")
+
+        // kill -9 leaves the socket file behind; the next start removes it.
+        daemon.signal(SIGKILL)
+        await daemon.reap()
+        #expect(FileManager.default.fileExists(atPath: daemon.socketPath))
+        try await daemon.start(demo: false)
+        #expect(try await daemon.client.health().summary.centres == 10)
+        #expect(try await daemon.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath), "a clean stop removes the socket it bound")
+    }
+
+    @Test("SIGTERM while clients are checking out: every acknowledged loan is stored, nothing else is")
+    func stopDuringRequests() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let client = daemon.client
+        var units: [String] = []
+        for centre in ["ryabinushka", "vdokhnovenie", "isilkul", "cherlak"] {
+            units += try await client.units(centre: centre, status: .available, limit: 60).items
+                .filter { ["wardrobe", "ironing-board"].contains($0.itemType) }.map { "\(centre) \($0.inventoryNumber)" }
+        }
+        let families = (1...120).map { String(format: "F-2026-%04d", $0) }
+        let stopAt = units.count / 3
+        let work = units
+        let acknowledged = await withTaskGroup(of: String?.self) { group in
+            for (index, entry) in work.enumerated() {
+                let parts = entry.split(separator: " ").map(String.init)
+                group.addTask {
+                    if index == stopAt { daemon.signal(SIGTERM) }
+                    let request = CheckoutRequest(family: families[index % families.count], unit: parts[1], centre: parts[0])
+                    return (try? await client.checkout(request)).map { _ in parts[1] }
+                }
+            }
+            var done: [String] = []
+            for await unit in group { if let unit { done.append(unit) } }
+            return done
+        }
+        let status = try await daemon.stop()
+        #expect(status == 0, "\(daemon.log)")
+        #expect(daemon.log.contains("stopping: finishing requests in flight"))
+        try await daemon.start(demo: false)
+        let stored = try await client.loans(LoanFilter(limit: 1000)).items
+            .filter { $0.issuedBy != "demo" }.map(\.inventoryNumber)
+        #expect(Set(stored) == Set(acknowledged), "acknowledged \(acknowledged.count), stored \(stored.count)")
+        #expect(stored.count == Set(stored).count)
+        try await daemon.stop()
+    }
+
+    @Test("socket activation: the daemon serves the socket systemd passes and says READY=1 with a status")
+    func socketActivation() async throws {
+        let daemon = try DaemonHarness()
+        let notify = try NotifySocket(path: daemon.directory.appendingPathComponent("notify.sock").path)
+        let activate = try Spawn(["systemd-socket-activate", "--listen=\(daemon.socketPath)", "-E", "NOTIFY_SOCKET=\(notify.path)",
+                                  DaemonHarness.binary, "--demo", "--state-dir", daemon.stateDirectory],
+                                 outputPath: daemon.logPath)
+        defer {
+            kill(activate.pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(activate.pid, &status, 0)
+        }
+        while !FileManager.default.fileExists(atPath: daemon.socketPath) { try await Task.sleep(for: .milliseconds(20)) }
+        // The first connection starts the daemon; the client waits in the socket's backlog.
+        let health = try await daemon.client.health()
+        #expect(health.summary.centres == 10)
+        let messages = try notify.receive(until: { $0.contains { $0.contains("STATUS=") } })
+        #expect(messages.contains("READY=1"))
+        #expect(messages.contains { $0.hasPrefix("STATUS=10 centres, ") && $0.contains("open loans") })
+        kill(activate.pid, SIGTERM)
+        let stopping = try notify.receive(until: { $0.contains("STOPPING=1") })
+        #expect(stopping.contains("STOPPING=1"))
+    }
+}
+
+/// A datagram socket standing in for systemd's notification socket.
+struct NotifySocket {
+    let path: String
+    let fd: Int32
+
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw HarnessError("cannot bind \(path)") }
+        chmod(path, 0o666)
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Lines received (each datagram split at newlines) until `done` holds or 15 s pass.
+    func receive(until done: ([String]) -> Bool) throws -> [String] {
+        var lines: [String] = []
+        let deadline = Date().addingTimeInterval(15)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline, !done(lines) {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count > 0 { lines += String(decoding: buffer.prefix(count), as: UTF8.self).split(separator: "\n").map(String.init) }
+        }
+        return lines
+    }
+}
