@@ -54,7 +54,9 @@ struct Rentald: AsyncParsableCommand {
             return
         }
         let level = settings.config.logLevel
+        let toJournal = JournalLogHandler.stderrIsJournal
         LoggingSystem.bootstrap { label in
+            if toJournal { return JournalLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
