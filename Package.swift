@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "RentalProtocol", targets: ["RentalProtocol"]),
         .library(name: "RentalClient", targets: ["RentalClient"]),
         .executable(name: "rentald", targets: ["rentald"]),
+        .executable(name: "rentalctl", targets: ["rentalctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -48,6 +49,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "rentalctl",
+            dependencies: [
+                "RentalClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .systemLibrary(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.parse
 import urllib.request
 from typing import Any
@@ -22,7 +23,9 @@ from hypothesis import strategies as st
 import schemathesis
 
 BASE = os.environ.get("RENTALD_API_BASE", "")
+REFRESH_SECONDS = 20.0  # the run changes the data (loans close, units move): look again now and then
 _known: dict[str, list[Any]] | None = None
+_fetched_at = 0.0
 
 
 def _get(path: str, **query: Any) -> Any:
@@ -43,12 +46,14 @@ def _pages(path: str, cursor: str, **query: Any) -> list[dict]:
 
 
 def known() -> dict[str, list[Any]]:
-    """Identifiers of the daemon under test, fetched on first use (the demo data, mostly)."""
-    global _known
-    if _known is None:
+    """Identifiers of the daemon under test, fetched on first use and again every REFRESH_SECONDS."""
+    global _known, _fetched_at
+    if _known is None or time.monotonic() - _fetched_at > REFRESH_SECONDS:
+        _fetched_at = time.monotonic()
         units = _pages("/v1/units", "after")
         loans = _pages("/v1/loans", "after", state="all")
-        families = sorted({e["entityKey"] for e in _pages("/v1/audit", "since", entity="family")})
+        # Every demo surname has an «а»; the search takes 1–500 results.
+        families = [f["reference"] for f in _get("/v1/families", q="а", limit=500)["items"]]
         _known = {
             "centres": [c["code"] for c in _get("/v1/centres")["items"]],
             "types": [t["code"] for t in _get("/v1/catalogue")["items"]],
@@ -56,9 +61,10 @@ def known() -> dict[str, list[Any]]:
             "available": [(u["inventoryNumber"], u["currentCentre"]) for u in units if u["status"] == "available"],
             "families": families,
             "loans": [loan["id"] for loan in loans],
+            "open_ids": [loan["id"] for loan in loans if loan["state"] == "open"],
             "open": [loan["inventoryNumber"] for loan in loans if loan["state"] == "open"],
         }
-        placeholders = {"units": ("NONE", "none", "none"), "available": ("NONE", "none"), "loans": 1}
+        placeholders = {"units": ("NONE", "none", "none"), "available": ("NONE", "none"), "loans": 1, "open_ids": 1}
         for key, values in _known.items():
             if not values:  # sampled_from needs at least one value
                 _known[key] = [placeholders.get(key, "none")]
@@ -92,7 +98,7 @@ def flatmap_body(ctx: Any, body: Any) -> st.SearchStrategy:
                                        families, st.sampled_from([False, False, False, True]), centres))
     if (method, path) == ("POST", "/v1/returns"):
         return _either(body, st.builds(lambda unit, centre: dict(body, unit=unit, centre=centre),
-                                       st.sampled_from(k["open"] + [u[0] for u in k["units"]]), centres))
+                                       st.sampled_from(k["open"] * 4 + [u[0] for u in k["units"]][:50]), centres))
     if (method, path) == ("POST", "/v1/reservations"):
         return _either(body, st.builds(lambda f, t, c: dict(body, family=f, itemType=t, centre=c), families, types, centres))
     if (method, path) == ("POST", "/v1/units"):
@@ -127,6 +133,8 @@ def flatmap_path_parameters(ctx: Any, path_parameters: Any) -> st.SearchStrategy
             pool = [u[0] for u in k["units"]]
         elif name == "reference":
             pool = k["families"]
+        elif name == "id" and path.startswith("/v1/loans/{id}/"):
+            pool = k["open_ids"] + k["loans"][-20:]  # renew, lost: mostly open loans
         elif name == "id" and path.startswith("/v1/loans"):
             pool = k["loans"]
         else:

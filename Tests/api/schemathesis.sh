@@ -32,8 +32,9 @@
 #                               long mode default: random, printed)
 #   SCHEMATHESIS_WORKERS        concurrent workers (default 1: the daemon serialises writes anyway, and
 #                               one worker keeps failures reproducible)
-#   SCHEMATHESIS_REPORT_DIR     keep the reports (JUnit, JSON, NDJSON, pytest reproducers) there
-#                               (default: inside the temporary directory, removed at exit)
+#   SCHEMATHESIS_REPORT_DIR     keep the reports there: JSON summary, JUnit, pytest reproducers and an
+#                               NDJSON log of every request and response (default: JSON, JUnit and
+#                               pytest only, inside the temporary directory, removed at exit)
 #   SCHEMATHESIS_EXTRA_ARGS     more arguments for `schemathesis run` (split on white space)
 set -euo pipefail
 
@@ -189,6 +190,8 @@ echo "== validating $(realpath --relative-to="$ROOT" "$SPEC")"
 
 # ---------------------------------------------------------------- 4. schemathesis
 REPORT_DIR=${SCHEMATHESIS_REPORT_DIR:-$WORK/report}
+REPORTS=json,junit,pytest
+[[ -z ${SCHEMATHESIS_REPORT_DIR:-} ]] || REPORTS=$REPORTS,ndjson   # every request and response: large
 mkdir -p "$REPORT_DIR"
 REPORT_JSON="$REPORT_DIR/schemathesis-run.json"
 echo "== schemathesis ($MODE mode: $MAX_EXAMPLES examples per operation, seed $SEED, $WORKERS worker(s))"
@@ -210,7 +213,7 @@ set +e
         --continue-on-failure \
         --generation-database none \
         --no-color \
-        --report json,junit,ndjson,pytest \
+        --report "$REPORTS" \
         --report-dir "$REPORT_DIR" \
         --report-json-path "$REPORT_JSON" \
         ${SCHEMATHESIS_EXTRA_ARGS:-}

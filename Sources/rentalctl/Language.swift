@@ -1,0 +1,61 @@
+import Foundation
+import RentalProtocol
+
+/// The language of messages and headings: Russian when the locale says so (`LC_ALL`, `LC_MESSAGES`, `LANG`),
+/// English otherwise.
+enum Language {
+    case english, russian
+
+    static let current: Language = {
+        let environment = ProcessInfo.processInfo.environment
+        let locale = [environment["LC_ALL"], environment["LC_MESSAGES"], environment["LANG"]]
+            .compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        return locale.hasPrefix("ru") ? .russian : .english
+    }()
+
+    /// Picks the text for this language.
+    func pick(_ english: String, _ russian: String) -> String {
+        self == .russian ? russian : english
+    }
+
+    /// A date as people here write it: 01.10.2026 in Russian, 2026-10-01 in English.
+    func date(_ date: LocalDate) -> String {
+        self == .russian ? String(format: "%02d.%02d.%04d", date.day, date.month, date.year) : date.description
+    }
+
+    /// A weekday name.
+    func weekday(_ day: Weekday) -> String {
+        switch self {
+        case .english: day.rawValue.capitalized
+        case .russian:
+            switch day {
+            case .monday: "понедельник"
+            case .tuesday: "вторник"
+            case .wednesday: "среда"
+            case .thursday: "четверг"
+            case .friday: "пятница"
+            case .saturday: "суббота"
+            case .sunday: "воскресенье"
+            }
+        }
+    }
+
+    /// A unit status in words.
+    func status(_ status: UnitStatus) -> String {
+        switch status {
+        case .available: pick("available", "в наличии")
+        case .onLoan: pick("on loan", "выдан")
+        case .held: pick("held", "отложен")
+        case .inTransit: pick("in transit", "в пути")
+        case .sanitising: pick("sanitising", "санобработка")
+        case .inRepair: pick("in repair", "в ремонте")
+        case .lost: pick("lost", "утерян")
+        case .retired: pick("retired", "списан")
+        }
+    }
+}
+
+/// The shorthand for the current language.
+func tr(_ english: String, _ russian: String) -> String {
+    Language.current.pick(english, russian)
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import RentalProtocol
+
+/// The built `rentalctl` binary against a real daemon.
+@Suite("rentalctl end to end")
+struct CLITests {
+    static let binary = DaemonHarness.binary.replacingOccurrences(of: "/rentald", with: "/rentalctl")
+
+    /// Runs rentalctl with `arguments` in `language`; returns exit status and combined output.
+    func ctl(_ daemon: DaemonHarness?, _ arguments: [String], language: String = "C.UTF-8", centre: String? = "ryabinushka",
+             socket: String? = nil) async throws -> (status: Int32, output: String) {
+        var environment = ["PATH": "/usr/bin:/bin", "LANG": language, "COLUMNS": "100", "NO_COLOR": "1"]
+        environment["RENTALD_SOCKET"] = socket ?? daemon?.socketPath ?? "/tmp/rentald-missing-\(UUID().uuidString).sock"
+        if let centre { environment["RENTAL_CENTRE"] = centre }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("rentalctl-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let child = try Spawn([Self.binary] + arguments, environment: environment, outputPath: output)
+        let status = await child.wait()
+        return (status, child.output)
+    }
+
+    @Test("a day at the centre: register, two checkouts, a refusal, a damaged return, a renewal, the overdue list")
+    func staffDay() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let register = try await ctl(daemon, ["families", "add", "--reference", "F-DAY-1", "--surname", "Белова",
+                                              "--given-names", "Ольга Ивановна", "--phone", "+7 913 111-22-33",
+                                              "--low-income-until", "31.12.2027", "--consent", "2026-11-01", "--child", "2026-08-15"])
+        #expect(register.status == 0, "\(register.output)")
+        #expect(register.output.contains("Registered family F-DAY-1"))
+        let found = try await ctl(daemon, ["families", "find", "белов"])
+        #expect(found.output.contains("F-DAY-1"))
+
+        let cots = try await daemon.client.units(centre: "ryabinushka", itemType: "cot", status: .available).items.map(\.inventoryNumber)
+        let kettles = try await daemon.client.units(centre: "ryabinushka", itemType: "kettle", status: .available).items.map(\.inventoryNumber)
+        let cot = try await ctl(daemon, ["checkout", "--family", "F-DAY-1", "--unit", cots[0]])
+        #expect(cot.status == 0, "\(cot.output)")
+        #expect(cot.output.contains("to family F-DAY-1, due "))
+        let kettleJSON = try await ctl(daemon, ["checkout", "--family", "F-DAY-1", "--unit", kettles[0], "--json"])
+        #expect(kettleJSON.status == 0)
+        let kettleLoan = try RentalJSON.decoder().decode(Loan.self, from: Data(kettleJSON.output.utf8))
+        #expect(kettleLoan.family == "F-DAY-1")
+        #expect(kettleLoan.itemType == "kettle")
+
+        // A second cot: the demo rule allows it, but not the same unit; the refusal explains and exits 65.
+        let again = try await ctl(daemon, ["checkout", "--family", "F-DAY-1", "--unit", cots[0]])
+        #expect(again.status == 65)
+        #expect(again.output.contains("This unit cannot be lent right now."))
+        let againRussian = try await ctl(daemon, ["checkout", "--family", "F-DAY-1", "--unit", cots[0]], language: "ru_RU.UTF-8")
+        #expect(againRussian.output.contains("Эту вещь сейчас выдать нельзя."))
+
+        let returned = try await ctl(daemon, ["return", kettles[0], "--condition", "damaged", "--note", "не греет"])
+        #expect(returned.status == 0, "\(returned.output)")
+        #expect(returned.output.contains("the unit goes to: in repair"))
+        let cotLoan = try #require(try await daemon.client.loans(LoanFilter(family: "F-DAY-1")).items.first)
+        let renewed = try await ctl(daemon, ["renew", "\(cotLoan.id)"], language: "ru_RU.UTF-8")
+        #expect(renewed.status == 0)
+        #expect(renewed.output.contains("продлена до"))
+
+        let overdue = try await ctl(daemon, ["loans", "--overdue", "--json"])
+        let page = try RentalJSON.decoder().decode(Page<Loan>.self, from: Data(overdue.output.utf8))
+        #expect(!page.items.isEmpty)
+        #expect(page.items.allSatisfy { $0.state == .open })
+        let table = try await ctl(daemon, ["loans", "--overdue"], language: "ru_RU.UTF-8")
+        #expect(table.output.hasPrefix("ВЫДАЧА  ВЕЩЬ"))
+        try await daemon.stop()
+    }
+
+    @Test("exit statuses tell the failure classes apart")
+    func exitStatuses() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        #expect(try await ctl(daemon, ["status"]).status == 0)
+        #expect(try await ctl(daemon, ["checkout", "--family", "F-2026-0001"]).status == 64, "usage")
+        #expect(try await ctl(daemon, ["checkout", "--family", "F-2026-0001", "--unit", "x"], centre: nil).status == 64, "no centre")
+        #expect(try await ctl(daemon, ["loans", "--due-before", "2026-02-30"]).status == 64, "bad date")
+        #expect(try await ctl(daemon, ["families", "show", "F-NOPE"]).status == 66, "not found")
+        let suspended = try await ctl(daemon, ["families", "suspend", "F-2026-0005"])
+        #expect(suspended.status == 0)
+        let refused = try await ctl(daemon, ["checkout", "--family", "F-2026-0005", "--unit", "ШКФ-1-2"])
+        #expect(refused.status == 65, "\(refused.output)")
+        #expect(refused.output.contains("suspended"))
+        try await daemon.stop()
+        let down = try await ctl(nil, ["status"])
+        #expect(down.status == 69)
+        #expect(down.output.contains("systemctl start rentald.socket"))
+        let downRussian = try await ctl(nil, ["status"], language: "ru_RU.UTF-8")
+        #expect(downRussian.output.contains("Служба проката не запущена."))
+    }
+
+    @Test("--help of the main commands matches the snapshots", arguments: [
+        "rentalctl", "checkout", "return", "loans", "stock", "families-add",
+    ])
+    func helpSnapshots(command: String) async throws {
+        let arguments = command == "rentalctl" ? ["--help"] : command.split(separator: "-").map(String.init) + ["--help"]
+        let help = try await ctl(nil, arguments)
+        #expect(help.status == 0)
+        let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+        let file = snapshots.appendingPathComponent("help-\(command).txt")
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: snapshots, withIntermediateDirectories: true)
+            try help.output.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(help.output == expected, "re-record with RECORD_SNAPSHOTS=1 after a deliberate change")
+    }
+}
