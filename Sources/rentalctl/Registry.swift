@@ -195,7 +195,28 @@ struct Units: AsyncParsableCommand {
 }
 
 struct Catalogue: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The item types.", subcommands: [List.self])
+    static let configuration = CommandConfiguration(abstract: "The item types.", subcommands: [List.self, Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an item type (administrators).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Code (a–z, 0–9, '-'), e.g. baby-bath.") var code: String
+        @Option(help: "The name people use.") var name: String
+        @Option(help: "appliance, infant, furniture or other.") var category: Category
+        @Option(name: .customLong("sanitise"), help: "Sanitise after each return (default: yes for infant items).") var sanitise: Bool?
+        @Option(name: .customLong("safety-check-days"), help: "Electrical safety check every N days.") var safetyCheckDays: Int?
+        @Option(name: .customLong("infant-months"), help: "Only for children younger than N months.") var infantMonths: Int?
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let added = try await global.client.addItemType(ItemType(
+                    code: code, name: name, category: category, sanitiseAfterReturn: sanitise ?? (category == .infant),
+                    safetyCheckDays: safetyCheckDays, infantAgeLimitMonths: infantMonths))
+                if global.json { return Output.json(added) }
+                print(tr("Added item type \(added.code)", "Вид вещей \(added.code) добавлен"))
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List item types.")
@@ -275,7 +296,43 @@ struct Centres: AsyncParsableCommand {
 }
 
 struct Rules: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Loan rules.", subcommands: [List.self])
+    static let configuration = CommandConfiguration(abstract: "Loan rules.", subcommands: [List.self, SetRule.self])
+
+    struct SetRule: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Create or replace the rule for a scope (administrators).",
+            discussion: "Periods are written as 14d or 3m (days or months).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("Only at this centre (default: all centres).", valueName: "code")) var centre: String?
+        @Option(help: "Only this category.") var category: Category?
+        @Option(help: ArgumentHelp("Only this item type.", valueName: "type")) var type: String?
+        @Option(help: "Loan period: 14d or 3m.") var period: String
+        @Option(help: "Renewals allowed.") var renewals = 0
+        @Option(name: .customLong("renewal-period"), help: "Each renewal adds: 14d or 1m (default: the period).") var renewalPeriod: String?
+        @Option(name: .customLong("max-loans"), help: "Open loans per family in all.") var maxLoans: Int?
+        @Option(name: .customLong("max-in-category"), help: "Open loans per family in the item's category.") var maxInCategory: Int?
+        @Option(name: .customLong("infant-months"), help: "Overrides the item type's infant age limit.") var infantMonths: Int?
+
+        static func parse(_ text: String, option: String) throws -> LoanPeriod {
+            guard let unit = text.last, let count = Int(text.dropLast()), count > 0, unit == "d" || unit == "m" else {
+                throw ValidationError("\(option) must be like 14d or 3m, not '\(text)'")
+            }
+            return LoanPeriod(count, unit == "d" ? .days : .months)
+        }
+
+        func run() async throws {
+            let rule = LoanRule(scope: RuleScope(centre: centre, category: category, itemType: type),
+                                period: try Self.parse(period, option: "--period"), renewalsAllowed: renewals,
+                                renewalPeriod: try renewalPeriod.map { try Self.parse($0, option: "--renewal-period") },
+                                maxOpenLoans: maxLoans, maxOpenLoansInCategory: maxInCategory, infantAgeLimitMonths: infantMonths)
+            try await perform { () async throws(RentalError) in
+                let stored = try await global.client.setRule(rule)
+                if global.json { return Output.json(stored) }
+                print(tr("Rule \(stored.id) set: \(stored.period)", "Правило \(stored.id) задано: \(stored.period)"))
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List loan rules, most general first.")

@@ -89,6 +89,25 @@ struct CLITests {
         #expect(downRussian.output.contains("Служба проката не запущена."))
     }
 
+    @Test func administratorCommands() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let added = try await ctl(daemon, ["catalogue", "add", "sling", "--name", "Слинг", "--category", "infant", "--infant-months", "12"])
+        #expect(added.status == 0, "\(added.output)")
+        let type = try await daemon.client.itemType("sling")
+        #expect(type.sanitiseAfterReturn)
+        let rule = try await ctl(daemon, ["rules", "set", "--type", "sling", "--period", "45d", "--renewals", "1", "--json"])
+        #expect(rule.status == 0, "\(rule.output)")
+        let stored = try RentalJSON.decoder().decode(LoanRule.self, from: Data(rule.output.utf8))
+        #expect(stored.period == .days(45))
+        #expect(try await daemon.client.effectiveRule(centre: "cherlak", itemType: "sling").id == stored.id)
+        #expect(try await ctl(daemon, ["rules", "set", "--period", "3x"]).status == 64)
+        let closed = try await ctl(daemon, ["centres", "close-day", "2027-03-08", "--kind", "holiday", "--shift-due-dates"])
+        #expect(closed.status == 0, "\(closed.output)")
+        #expect(try await daemon.client.centre("ryabinushka").closures.contains { $0.firstDay == LocalDate(year: 2027, month: 3, day: 8) })
+        try await daemon.stop()
+    }
+
     @Test("--help of the main commands matches the snapshots", arguments: [
         "rentalctl", "checkout", "return", "loans", "stock", "families-add",
     ])

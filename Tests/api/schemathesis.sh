@@ -104,10 +104,11 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rentald-api.XXXXXX")
 DAEMON_PID=
 BRIDGE_PID=
+ST_PID=
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    for pid in "$BRIDGE_PID" "$DAEMON_PID"; do
+    for pid in "$ST_PID" "$BRIDGE_PID" "$DAEMON_PID"; do
         [[ -n $pid ]] || continue
         kill -TERM "$pid" 2>/dev/null || true
         for _ in $(seq 50); do
@@ -145,14 +146,14 @@ echo "== starting $BIN --demo in $WORK"
 ) >"$WORK/rentald.log" 2>&1 &
 DAEMON_PID=$!
 
-for _ in $(seq 300); do
+for _ in $(seq 600); do
     [[ -S $SOCKET ]] && break
     kill -0 "$DAEMON_PID" 2>/dev/null || break
     sleep 0.1
 done
 if [[ ! -S $SOCKET ]]; then
     cat "$WORK/rentald.log" >&2
-    fail "the daemon did not create $SOCKET within 30 s"
+    fail "the daemon did not create $SOCKET within 60 s"
 fi
 
 echo "== starting the TCP bridge"
@@ -217,8 +218,11 @@ set +e
         --report-dir "$REPORT_DIR" \
         --report-json-path "$REPORT_JSON" \
         ${SCHEMATHESIS_EXTRA_ARGS:-}
-)
+) &
+ST_PID=$!   # in the background, so that a signal to this script is handled at once (wait returns)
+wait "$ST_PID"
 st_status=$?
+ST_PID=
 set -e
 elapsed=$(( $(date +%s) - started ))
 
