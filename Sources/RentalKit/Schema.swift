@@ -6,6 +6,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial", migrate: v1)
         migrator.registerMigration("v2-checkout-request-key", migrate: v2)
+        migrator.registerMigration("v3-notices", migrate: v3)
         return migrator
     }
 
@@ -179,6 +180,25 @@ enum Schema {
         try db.execute(sql: """
             ALTER TABLE loan ADD COLUMN request_key TEXT CHECK (length(request_key) BETWEEN 1 AND 200);
             CREATE UNIQUE INDEX loan_request_key ON loan(issued_by, request_key) WHERE request_key IS NOT NULL;
+            """)
+    }
+
+    /// Reminders sent about loans: one row per loan, due date and stage, so that a stage is never sent
+    /// twice for the same due date (a renewal starts a new cycle). `sent = 0` marks a stage skipped
+    /// because a later one was reached first.
+    private static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE notice (
+                id INTEGER PRIMARY KEY,
+                loan_id INTEGER NOT NULL REFERENCES loan(id),
+                due_date TEXT NOT NULL CHECK (due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+                stage TEXT NOT NULL CHECK (stage IN ('due-soon', 'overdue', 'escalated', 'final')),
+                days_overdue INTEGER NOT NULL,
+                sent INTEGER NOT NULL CHECK (sent IN (0, 1)),
+                at INTEGER NOT NULL,
+                UNIQUE (loan_id, due_date, stage)
+            );
+            CREATE INDEX notice_sent ON notice(id) WHERE sent = 1;
             """)
     }
 }

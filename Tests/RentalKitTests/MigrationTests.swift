@@ -19,7 +19,8 @@ struct MigrationTests {
     func firstSchemaFixtureOpens() async throws {
         let clock = ManualClock(TestWorld.monday)
         let store = try RentalStore.open(path: try fixtureCopy(), clock: clock)
-        #expect(try await store.appliedMigrations() == ["v1-initial", "v2-checkout-request-key"])
+        #expect(try await store.appliedMigrations() == Schema.migrator.migrations)
+        #expect(Schema.migrator.migrations.first == "v1-initial")
         #expect(try await store.centres().map(\.name) == ["Московский", "Рябинушка"])
         #expect(try await store.centre("omsk").closures.map(\.note) == ["Новогодние каникулы"])
         #expect(try await store.family("F-0002").contactSurname == "Семёнова")

@@ -121,9 +121,14 @@ cleanup() {
     rm -rf "$WORK"
     exit "$status"
 }
+interrupted() {
+    echo "schemathesis.sh: interrupted by SIG$1; stopping" >&2
+    echo "schemathesis: 0 passed, 1 failed"
+    exit "$2"
+}
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'interrupted INT 130' INT
+trap 'interrupted TERM 143' TERM
 
 # A configuration file of our own, so that a host's /etc/rentald/rentald.conf never applies. The daemon
 # treats its own user (the one running this script, and so the bridge) as an administrator.
