@@ -9,8 +9,9 @@ swift build --build-tests
 
 if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
     bash Tests/system/journal-test.sh
+    bash Tests/system/notices-journal-test.sh
 else
-    echo "skipped: Tests/system/journal-test.sh needs root and unshare (a private journald in a mount namespace)"
+    echo "skipped: Tests/system/journal-test.sh and notices-journal-test.sh need root and unshare (a private journald in a mount namespace)"
 fi
 
 swift test --skip-build --parallel

@@ -211,6 +211,19 @@ extension RentalClient {
         _ = try await send(.delete, ["reservations", "\(id)"], as: Empty.self)
     }
 
+    // MARK: Notices
+
+    /// `GET /v1/notices`: overdue notices sent, after id `since`.
+    public func notices(centre: String? = nil, since: Int64 = 0, limit: Int? = nil) async throws(RentalError) -> Page<Notice> {
+        try await send(.get, ["notices"], query: [("centre", centre), ("since", since > 0 ? "\(since)" : nil),
+                                                  ("limit", limit.map(String.init))])
+    }
+
+    /// `POST /v1/notices/scan` (admin): scans now; refused with `scan_in_progress` while one runs.
+    public func scanNotices(centre: String? = nil) async throws(RentalError) -> NoticeScanSummary {
+        try await send(.post, ["notices", "scan"], query: [("centre", centre)])
+    }
+
     // MARK: Audit
 
     /// `GET /v1/audit`: events after sequence number `since`.

@@ -70,6 +70,8 @@ public struct RentalError: Error, Sendable, Equatable, CustomStringConvertible {
         case centreNeverOpen = "centre_never_open"
         /// The family already waits for this item type at this centre.
         case alreadyReserved = "already_reserved"
+        /// A notice scan is running already; it was not started twice.
+        case scanInProgress = "scan_in_progress"
 
         // Storage
         /// The disk holding the store is full; nothing was changed.

@@ -10,6 +10,7 @@ import RentalProtocol
 struct API: HTTPHandler {
     let store: RentalStore
     let access: AccessControl
+    let notices: NoticeService
     let startedAt: Date
     let version: String
     let logger: Logger
@@ -198,6 +199,21 @@ struct API: HTTPHandler {
         if let id = call.match(.DELETE, "reservations/:id")?.first {
             try await store.closeReservation(try call.id(id), by: who)
             return call.noContent()
+        }
+
+        // Notices
+        if call.matches(.GET, "notices") {
+            let limit = try call.limit()
+            let sent = try await store.notices(centre: call.query["centre"], since: try call.query["since"].map { try call.id($0) } ?? 0,
+                                               limit: limit)
+            return try call.json(Page(items: sent, next: sent.count == limit ? sent.last.map { "\($0.id)" } : nil))
+        }
+        if call.matches(.POST, "notices/scan") {
+            try who.requireAdmin("a notice scan")
+            guard let summary = try await notices.scan(centre: call.query["centre"]) else {
+                throw RentalError(.scanInProgress, "a notice scan is running; it was not started twice")
+            }
+            return try call.json(summary)
         }
 
         // Audit

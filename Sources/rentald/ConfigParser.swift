@@ -34,8 +34,8 @@ enum ConfigParser {
             if trimmed.hasPrefix("[") {
                 guard trimmed.hasSuffix("]") else { throw fail("a section header must end with ']'") }
                 section = String(trimmed.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-                guard ["daemon", "store", "limits", "policy", "access"].contains(section) else {
-                    throw fail("unknown section [\(section)]; known: [daemon], [store], [limits], [policy], [access]")
+                guard ["daemon", "store", "limits", "policy", "access", "notices"].contains(section) else {
+                    throw fail("unknown section [\(section)]; known: [daemon], [store], [limits], [policy], [access], [notices]")
                 }
                 continue
             }
@@ -45,6 +45,10 @@ enum ConfigParser {
             guard !section.isEmpty else { throw fail("'\(key)' must be inside a section such as [daemon]") }
             guard seen.insert("\(section).\(key)").inserted else { throw fail("'\(key)' is set twice in [\(section)]") }
             try apply(section: section, key: key, value: value, to: &config, line: number, fail: fail)
+        }
+        let stages = config.notices.schedule
+        guard stages.overdueDays < stages.escalatedDays, stages.escalatedDays < stages.finalDays else {
+            throw ConfigError(file: file, line: 0, problem: "[notices] overdue_days < escalated_days < final_days must hold")
         }
         return config
     }
@@ -95,6 +99,19 @@ enum ConfigParser {
         case ("limits", "idle_timeout_seconds"): config.limits.idleTimeoutSeconds = try integer(1...3600)
         case ("policy", "refuse_checkout_when_overdue"): config.policy.refuseCheckoutWhenOverdue = try boolean()
         case ("policy", "max_backdate_days"): config.policy.maxBackdateDays = try integer(0...366)
+        case ("notices", "enabled"): config.notices.enabled = try boolean()
+        case ("notices", "times"):
+            let times = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parsed = times.compactMap(LocalTime.init)
+            guard !times.isEmpty, parsed.count == times.count else {
+                throw fail("times must be a list of HH:MM such as 08:00, 14:30, not '\(value)'")
+            }
+            config.notices.times = parsed
+        case ("notices", "due_soon_days"): config.notices.schedule.dueSoonDays = try integer(0...60)
+        case ("notices", "overdue_days"): config.notices.schedule.overdueDays = try integer(1...365)
+        case ("notices", "escalated_days"): config.notices.schedule.escalatedDays = try integer(1...365)
+        case ("notices", "final_days"): config.notices.schedule.finalDays = try integer(1...3650)
+        case ("notices", "max_per_second"): config.notices.maxPerSecond = try integer(1...100_000)
         case ("access", "admin"): config.access.admins = try subjects(value, key: key, fail: fail)
         case ("access", "read_only"): config.access.readOnly = try subjects(value, key: key, fail: fail)
         case ("access", _) where key.hasPrefix("staff."):

@@ -33,7 +33,9 @@ struct Daemon {
         }
         let (fd, boundPath) = try listeningSocket()
         let access = AccessControl(settings.config.access)
-        let api = API(store: store, access: access, startedAt: Date(), version: RentalVersion.current, logger: logger)
+        let notices = NoticeService(store: store, settings: settings.config.notices, logger: logger)
+        let api = API(store: store, access: access, notices: notices, startedAt: Date(), version: RentalVersion.current,
+                      logger: logger)
         let server = HTTPServer(fd: fd, limits: settings.config.limits, handler: api, logger: logger)
 
         logger.info("rentald \(RentalVersion.current) serving", metadata: [
@@ -44,6 +46,7 @@ struct Daemon {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             group.addTask { await self.watch(store) }
+            group.addTask { await notices.run() }
             group.addTask { await self.handleSignals(server: server, access: access, store: store) }
             notifier.ready()
             await reportStatus(store)

@@ -23,6 +23,20 @@ struct DaemonConfig: Sendable, Equatable {
     var policy = RentalPolicy()
     /// Who gets which role (`[access]`).
     var access = AccessRules()
+    /// Overdue notices (`[notices]`).
+    var notices = Notices()
+
+    /// The `[notices]` section.
+    struct Notices: Sendable, Equatable {
+        /// Whether the daemon scans at all (`enabled`).
+        var enabled = true
+        /// Local times of day, in each centre's zone, at which it scans (`times = 08:00, 14:00`).
+        var times: [LocalTime] = [LocalTime(hour: 8, minute: 0)]
+        /// When the stages are reached (`due_soon_days`, `overdue_days`, `escalated_days`, `final_days`).
+        var schedule = NoticeSchedule()
+        /// At most this many notices per second to the journal (`max_per_second`).
+        var maxPerSecond = 2000
+    }
 
     /// The `[limits]` section.
     struct Limits: Sendable, Equatable {
@@ -33,6 +47,27 @@ struct DaemonConfig: Sendable, Equatable {
         /// A connection idle this long is closed (`idle_timeout_seconds`).
         var idleTimeoutSeconds = 30
     }
+}
+
+/// A time of day, `HH:MM`.
+struct LocalTime: Sendable, Hashable, CustomStringConvertible {
+    var hour: Int
+    var minute: Int
+
+    init(hour: Int, minute: Int) {
+        self.hour = hour
+        self.minute = minute
+    }
+
+    /// Parses `HH:MM` (00:00–23:59).
+    init?(_ text: String) {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let h = Int(parts[0]), let m = Int(parts[1]),
+              (0...23).contains(h), (0...59).contains(m) else { return nil }
+        self.init(hour: h, minute: m)
+    }
+
+    var description: String { String(format: "%02d:%02d", hour, minute) }
 }
 
 /// A Unix user or group named in `[access]`.

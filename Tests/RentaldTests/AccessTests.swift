@@ -51,6 +51,9 @@ struct AccessTests {
         #expect(created.status == 201, "\(created.body)")
         #expect(try await daemon.curl(as: Self.staff, "PUT", "/v1/rules", json: #"{"scope":{},"period":{"count":5,"unit":"days"},"renewalsAllowed":0,"renewalPeriod":{"count":5,"unit":"days"},"countOpenDaysOnly":false}"#).status == 403)
 
+        #expect(try await daemon.curl(as: Self.staff, "POST", "/v1/notices/scan").status == 403)
+        #expect(try await daemon.curl(as: Self.reader, "GET", "/v1/notices").status == 200)
+
         // The audit names the Unix user who did it.
         let loan = try RentalJSON.decoder().decode(Loan.self, from: Data(created.body.utf8))
         #expect(loan.issuedBy == "daemon")

@@ -31,6 +31,8 @@ struct LifecycleTests {
             ("[access]\nadmin = root\n", "rentald.conf:2: admin: 'root' must be user:NAME or group:NAME"),
             ("[access]\nadmin = user:a\nadmin = user:b\n", "rentald.conf:3: 'admin' is set twice in [access]"),
             ("[store]\nsynchronous = sometimes\n", "rentald.conf:2: synchronous must be full or normal"),
+            ("[notices]\ntimes = 8am\n", "rentald.conf:2: times must be a list of HH:MM such as 08:00, 14:30, not '8am'"),
+            ("[notices]\nescalated_days = 40\n", "[notices] overdue_days < escalated_days < final_days must hold"),
         ]
         for (text, message) in cases {
             try daemon.writeConfig(text)

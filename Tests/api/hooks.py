@@ -105,9 +105,9 @@ def flatmap_body(ctx: Any, body: Any) -> st.SearchStrategy:
         return _either(body, st.builds(lambda t, c: dict(body, itemType=t, centre=c), types, centres))
     if (method, path) == ("POST", "/v1/units/{inventoryNumber}/status"):
         return _either(body, st.builds(lambda c: dict(body, destination=c, centre=c), centres))
-    if (method, path) == ("PUT", "/v1/rules") and isinstance(body.get("scope"), dict):
+    if (method, path) == ("PUT", "/v1/rules") and isinstance(body.get("scope", {}), dict):
         def rule(centre: str | None, item_type: str | None) -> dict:
-            scope = {key: value for key, value in body["scope"].items() if key not in ("centre", "itemType")}
+            scope = {key: value for key, value in body.get("scope", {}).items() if key not in ("centre", "itemType")}
             if centre is not None:
                 scope["centre"] = centre
             if item_type is not None and "category" not in scope:

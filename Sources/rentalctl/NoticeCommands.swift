@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import RentalClient
+import RentalProtocol
+
+struct Overdue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Overdue notices.", subcommands: [Scan.self])
+
+    struct Scan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Scan for loans due soon or overdue and send their notices now (administrators).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("Only this centre.", valueName: "code")) var centre: String?
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let summary = try await global.client.scanNotices(centre: centre)
+                if global.json { return Output.json(summary) }
+                print(tr("\(summary.total) notices sent, \(summary.failed) failed", "отправлено уведомлений: \(summary.total), не отправлено: \(summary.failed)"))
+                for (centre, stages) in summary.sent.sorted(by: { $0.key < $1.key }) {
+                    print("  \(centre): " + stages.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                }
+            }
+        }
+    }
+}
+
+struct Notices: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the overdue notices sent.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("Only this centre.", valueName: "code")) var centre: String?
+    @Option(help: "Notices after this number.") var since: Int64 = 0
+    @Option(help: "At most this many (1–1000).") var limit = 100
+
+    func run() async throws {
+        try await perform { () async throws(RentalError) in
+            let page = try await global.client.notices(centre: centre, since: since, limit: limit)
+            if global.json { return Output.json(page) }
+            Output.table([tr("NO.", "№"), tr("STAGE", "ЭТАП"), tr("LOAN", "ВЫДАЧА"), tr("CENTRE", "ЦЕНТР"), tr("UNIT", "ВЕЩЬ"),
+                          tr("FAMILY", "СЕМЬЯ"), tr("DUE", "СРОК"), tr("DAYS", "ДНЕЙ")],
+                         page.items.map { ["\($0.id)", $0.stage.rawValue, "\($0.loan)", $0.centre, $0.unit, $0.family,
+                                           Output.date($0.dueDate), "\($0.daysOverdue)"] })
+        }
+    }
+}
