@@ -49,27 +49,6 @@ struct DaemonConfig: Sendable, Equatable {
     }
 }
 
-/// A time of day, `HH:MM`.
-struct LocalTime: Sendable, Hashable, CustomStringConvertible {
-    var hour: Int
-    var minute: Int
-
-    init(hour: Int, minute: Int) {
-        self.hour = hour
-        self.minute = minute
-    }
-
-    /// Parses `HH:MM` (00:00–23:59).
-    init?(_ text: String) {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let h = Int(parts[0]), let m = Int(parts[1]),
-              (0...23).contains(h), (0...59).contains(m) else { return nil }
-        self.init(hour: h, minute: m)
-    }
-
-    var description: String { String(format: "%02d:%02d", hour, minute) }
-}
-
 /// A Unix user or group named in `[access]`.
 enum Subject: Sendable, Hashable, CustomStringConvertible {
     case user(String)

@@ -74,15 +74,7 @@ final class NoticeService: Sendable {
     /// Whether one of the configured times of day fell in (after, upTo] in the centre's zone.
     func due(_ centre: Centre, after start: Date, upTo end: Date) -> Bool {
         guard let zone = TimeZone(identifier: centre.timeZone) else { return false }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        for day in [LocalDate(start, in: zone), LocalDate(end, in: zone)] {
-            for time in settings.times {
-                let components = DateComponents(year: day.year, month: day.month, day: day.day, hour: time.hour, minute: time.minute)
-                if let instant = calendar.date(from: components), instant > start, instant <= end { return true }
-            }
-        }
-        return false
+        return settings.times.contains { $0.occurred(in: zone, after: start, upTo: end) }
     }
 
     private func scanLogged(centre: String?, reason: String) async {

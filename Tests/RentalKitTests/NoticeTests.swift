@@ -162,3 +162,26 @@ struct NoticeTests {
         #expect(NoticeSchedule(dueSoonDays: 0).stages(through: .escalated) == [.overdue, .escalated])
     }
 }
+
+@Suite("Scheduled times in each centre's zone")
+struct LocalTimeTests {
+    @Test("08:00 comes three hours earlier in Omsk (UTC+6) than in Moscow (UTC+3)")
+    func eightOClock() throws {
+        let eight = try #require(LocalTime("08:00"))
+        let omsk = try #require(TimeZone(identifier: "Asia/Omsk"))
+        let moscow = try #require(TimeZone(identifier: "Europe/Moscow"))
+        let before = TestWorld.instant("2026-11-24T01:59:00Z")
+        let omskEight = TestWorld.instant("2026-11-24T02:00:00Z")
+        #expect(eight.occurred(in: omsk, after: before, upTo: omskEight))
+        #expect(!eight.occurred(in: moscow, after: before, upTo: omskEight))
+        #expect(eight.occurred(in: moscow, after: omskEight, upTo: TestWorld.instant("2026-11-24T05:00:00Z")))
+        #expect(!eight.occurred(in: omsk, after: omskEight, upTo: TestWorld.instant("2026-11-24T05:00:00Z")), "not twice")
+        // Across midnight and across a day with the daemon down, it is still noticed.
+        #expect(eight.occurred(in: omsk, after: TestWorld.instant("2026-11-22T03:00:00Z"), upTo: TestWorld.instant("2026-11-24T00:00:00Z")))
+    }
+
+    @Test("times parse as HH:MM only", arguments: [("08:00", true), ("23:59", true), ("24:00", false), ("8:00", false), ("08:60", false), ("noon", false)])
+    func parsing(text: String, valid: Bool) {
+        #expect((LocalTime(text) != nil) == valid)
+    }
+}
