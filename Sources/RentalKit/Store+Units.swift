@@ -35,16 +35,7 @@ extension RentalStore {
                       after: String? = nil, limit: Int = 100) async throws(RentalError) -> [RentalUnit] {
         let limit = try Validate.range(limit, 1...1000, field: "limit")
         return try await read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let centre {
-                conditions.append("u.current_centre_id = ?")
-                arguments += [try Lookup.centreID(db, centre)]
-            }
-            if let itemType {
-                conditions.append("u.item_type_id = ?")
-                arguments += [try Lookup.itemType(db, itemType).id]
-            }
+            var (conditions, arguments) = try Self.unitPlace(db, centre: centre, itemType: itemType)
             if let status {
                 conditions.append("u.status = ?")
                 arguments += [status.rawValue]
@@ -137,16 +128,7 @@ extension RentalStore {
     /// Per centre and item type, how many units are in each status. `centre` and `itemType` narrow it.
     public func stock(centre: String? = nil, itemType: String? = nil) async throws(RentalError) -> [StockLine] {
         try await read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let centre {
-                conditions.append("u.current_centre_id = ?")
-                arguments += [try Lookup.centreID(db, centre)]
-            }
-            if let itemType {
-                conditions.append("u.item_type_id = ?")
-                arguments += [try Lookup.itemType(db, itemType).id]
-            }
+            let (conditions, arguments) = try Self.unitPlace(db, centre: centre, itemType: itemType)
             let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.code AS centre, t.code AS item_type, u.status, count(*) AS n
@@ -188,5 +170,20 @@ extension RentalStore {
             return Availability(itemType: type.code, centre: centre, here: centre.flatMap { byCentre[$0] } ?? 0,
                                 byCentre: byCentre)
         }
+    }
+
+    /// SQL conditions on `unit u` for an optional current centre and item type, with their arguments.
+    private static func unitPlace(_ db: Database, centre: String?, itemType: String?) throws -> ([String], StatementArguments) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let centre {
+            conditions.append("u.current_centre_id = ?")
+            arguments += [try Lookup.centreID(db, centre)]
+        }
+        if let itemType {
+            conditions.append("u.item_type_id = ?")
+            arguments += [try Lookup.itemType(db, itemType).id]
+        }
+        return (conditions, arguments)
     }
 }
