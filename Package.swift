@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(name: "journal-probe", dependencies: ["Systemd"]),
         .executableTarget(name: "listen-fds-probe", dependencies: ["Systemd"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
-        .testTarget(name: "RentaldTests", dependencies: ["RentalClient"], exclude: ["Snapshots"]),
+        .testTarget(name: "RentaldTests", dependencies: ["RentalClient", "RentalKit"], exclude: ["Snapshots"]),
         .testTarget(
             name: "RentalKitTests",
             dependencies: ["RentalKit"],

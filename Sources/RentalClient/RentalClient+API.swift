@@ -224,6 +224,13 @@ extension RentalClient {
         try await send(.post, ["notices", "scan"], query: [("centre", centre)])
     }
 
+    // MARK: Backups
+
+    /// `POST /v1/backups` (admin): a checked hot backup named `name` in the daemon's backup directory.
+    public func backup(name: String) async throws(RentalError) -> BackupResult {
+        try await send(.post, ["backups"], body: BackupRequest(name: name))
+    }
+
     // MARK: Audit
 
     /// `GET /v1/audit`: events after sequence number `since`.

@@ -197,3 +197,29 @@ public struct ReservationRequest: Codable, Sendable, Hashable {
         self.centre = centre
     }
 }
+
+/// `POST /v1/backups`: a hot backup into the daemon's backup directory.
+public struct BackupRequest: Codable, Sendable, Hashable {
+    /// File name inside the backup directory: letters, digits, `.`, `_`, `-`, ending in `.sqlite`.
+    public var name: String
+
+    /// Creates a request.
+    public init(name: String) { self.name = name }
+}
+
+/// The answer to `POST /v1/backups`.
+public struct BackupResult: Codable, Sendable, Hashable {
+    /// The file written (absolute path on the server).
+    public var file: String
+    /// Its size in bytes.
+    public var bytes: Int
+    /// `ok`: the copy passed SQLite's integrity check.
+    public var integrity: String
+
+    /// Creates a value.
+    public init(file: String, bytes: Int, integrity: String) {
+        self.file = file
+        self.bytes = bytes
+        self.integrity = integrity
+    }
+}

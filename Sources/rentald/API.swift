@@ -11,6 +11,7 @@ struct API: HTTPHandler {
     let store: RentalStore
     let access: AccessControl
     let notices: NoticeService
+    let backupDirectory: String
     let startedAt: Date
     let version: String
     let logger: Logger
@@ -214,6 +215,27 @@ struct API: HTTPHandler {
                 throw RentalError(.scanInProgress, "a notice scan is running; it was not started twice")
             }
             return try call.json(summary)
+        }
+
+        // Backups
+        if call.matches(.POST, "backups") {
+            let name = try call.body(BackupRequest.self).name
+            let allowed = name.hasSuffix(".sqlite") && !name.hasPrefix(".") && name.count <= 100
+                && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
+            guard allowed else {
+                throw RentalError(.invalidInput, "name: a file name of letters, digits, '.', '_', '-' ending in .sqlite (it is written to the backup directory)")
+            }
+            try who.requireAdmin("a backup")
+            do {
+                try FileManager.default.createDirectory(atPath: backupDirectory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw RentalError(.storageReadOnly, "cannot create the backup directory")
+            }
+            let file = backupDirectory + "/" + name
+            let bytes = try await store.backup(to: file, by: who)
+            logger.notice("backup written", metadata: ["file": "\(file)", "bytes": "\(bytes)", "user": "\(who.name)"])
+            return try call.json(BackupResult(file: file, bytes: bytes, integrity: "ok"), status: .created)
         }
 
         // Audit

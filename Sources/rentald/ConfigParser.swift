@@ -77,6 +77,7 @@ enum ConfigParser {
         switch (section, key) {
         case ("daemon", "state_directory"): config.stateDirectory = try path()
         case ("daemon", "socket"): config.socketPath = try path()
+        case ("daemon", "backup_directory"): config.backupDirectory = try path()
         case ("daemon", "socket_mode"):
             guard value.count <= 4, let mode = UInt32(value, radix: 8), mode <= 0o777 else {
                 throw fail("socket_mode must be an octal mode such as 0660, not '\(value)'")

@@ -34,8 +34,8 @@ struct Daemon {
         let (fd, boundPath) = try listeningSocket()
         let access = AccessControl(settings.config.access)
         let notices = NoticeService(store: store, settings: settings.config.notices, logger: logger)
-        let api = API(store: store, access: access, notices: notices, startedAt: Date(), version: RentalVersion.current,
-                      logger: logger)
+        let api = API(store: store, access: access, notices: notices, backupDirectory: settings.backupDirectory,
+                      startedAt: Date(), version: RentalVersion.current, logger: logger)
         let server = HTTPServer(fd: fd, limits: settings.config.limits, handler: api, logger: logger)
 
         logger.info("rentald \(RentalVersion.current) serving", metadata: [

@@ -11,6 +11,9 @@ struct DaemonConfig: Sendable, Equatable {
     var socketMode: UInt32 = 0o660
     /// Group of a socket the daemon binds itself (`[daemon] socket_group`).
     var socketGroup: String?
+    /// Where hot backups are written (`[daemon] backup_directory`; default: `backups` in the state
+    /// directory). Clients name only the file.
+    var backupDirectory: String?
     /// Least severe level logged (`[daemon] log_level`).
     var logLevel: Logger.Level = .info
     /// Durability (`[store] synchronous`: full or normal).

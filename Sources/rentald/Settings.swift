@@ -19,6 +19,8 @@ struct Settings: Sendable {
 
     /// The store file.
     var storePath: String { stateDirectory + "/" + RentalPaths.storeFileName }
+    /// Where hot backups go.
+    var backupDirectory: String { config.backupDirectory ?? stateDirectory + "/backups" }
 
     static func resolve(configOption: String?, socketOption: String?, stateOption: String?,
                         environment: [String: String]) throws(ConfigError) -> Settings {

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import RentalClient
+import RentalKit
+import RentalProtocol
+
+@Suite("Hot backup")
+struct BackupTests {
+    @Test("a backup taken while clients check out is complete, checked, and confined to the backup directory")
+    func backupWhileServing() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let client = daemon.client
+        let units = try await client.units(centre: "cherlak", status: .available, limit: 40).items
+            .filter { ["wardrobe", "ironing-board"].contains($0.itemType) }.map(\.inventoryNumber)
+        async let load: Void = {
+            for (index, unit) in units.enumerated() {
+                _ = try? await client.checkout(CheckoutRequest(family: String(format: "F-2026-%04d", 50 + index), unit: unit, centre: "cherlak"))
+            }
+        }()
+        let result = try await client.backup(name: "nightly-1.sqlite")
+        await load
+        #expect(result.integrity == "ok")
+        #expect(result.file == daemon.stateDirectory + "/backups/nightly-1.sqlite")
+        #expect(result.bytes > 100_000)
+
+        let copy = try RentalStore.open(path: result.file)
+        #expect(try await copy.centres().count == 10)
+        #expect(try await copy.summary().families == 120)
+        try copy.close()
+
+        for bad in ["../escape.sqlite", "/tmp/x.sqlite", "x.db", ".hidden.sqlite", "a b.sqlite"] {
+            let error = try await #require(throws: RentalError.self) { _ = try await client.backup(name: bad) }
+            #expect(error.code == .invalidInput, "\(bad)")
+        }
+        let twice = try await #require(throws: RentalError.self) { _ = try await client.backup(name: "nightly-1.sqlite") }
+        #expect(twice.code == .alreadyExists)
+        #expect(!FileManager.default.fileExists(atPath: daemon.directory.appendingPathComponent("escape.sqlite").path))
+        try await daemon.stop()
+    }
+}
