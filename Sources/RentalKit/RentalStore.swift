@@ -54,9 +54,24 @@ public final class RentalStore: Sendable {
         self.clock = clock
         self.policy = options.policy
         self.logger = logger
-        let superseded = try writer.read { db in try Schema.migrator.hasBeenSuperseded(db) }
+        let (superseded, applied, healthy) = try writer.read { db in
+            (try Schema.migrator.hasBeenSuperseded(db), try Schema.migrator.appliedIdentifiers(db),
+             try String.fetchAll(db, sql: "PRAGMA quick_check") == ["ok"])
+        }
+        guard healthy else {
+            throw RentalError(.storageCorrupt, "the store failed SQLite's quick_check: restore it from a backup")
+        }
         if superseded {
             throw RentalError(.storageFailure, "the store was written by a newer version of RentalKit; refusing to open it")
+        }
+        let pending = Schema.migrator.migrations.filter { !applied.contains($0) }
+        if !applied.isEmpty, let next = pending.first, !writer.path.isEmpty, writer.path != ":memory:" {
+            // A store with data is about to change schema: keep a copy of it as it was, next to it.
+            let copy = writer.path + ".before-\(next)-\(Int(clock.now().timeIntervalSince1970)).sqlite"
+            guard try Self.copy(writer, to: copy) else {
+                throw RentalError(.storageCorrupt, "the copy taken before migrating failed its integrity check; nothing was migrated")
+            }
+            logger.notice("store backed up before migrating", metadata: ["copy": "\(copy)", "migrations": "\(pending)"])
         }
         try Schema.migrator.migrate(writer)
         // GRDB sets synchronous=NORMAL on a WAL pool's writer; set the durability we were asked for.

@@ -12,11 +12,7 @@ extension RentalStore {
             throw RentalError(.alreadyExists, "the backup file exists already")
         }
         do {
-            let copy = try DatabaseQueue(path: path)
-            try writer.backup(to: copy)
-            let verdict = try await copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
-            try copy.close()
-            guard verdict == ["ok"] else {
+            guard try Self.copy(writer, to: path) else {
                 try? FileManager.default.removeItem(atPath: path)
                 throw RentalError(.storageCorrupt, "the backup copy failed its integrity check")
             }
@@ -25,6 +21,18 @@ extension RentalStore {
         } catch {
             if !(error is RentalError) { try? FileManager.default.removeItem(atPath: path) }
             throw RentalError(mapping: error)
+        }
+    }
+
+    /// Copies the database behind `writer` to a new single file at `path` (rollback-journal mode, so it
+    /// stands alone) with the online backup API; true when the copy passes `integrity_check`.
+    static func copy(_ writer: any DatabaseWriter, to path: String) throws -> Bool {
+        let copy = try DatabaseQueue(path: path)
+        defer { try? copy.close() }
+        try writer.backup(to: copy)
+        return try copy.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = DELETE")
+            return try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"]
         }
     }
 }

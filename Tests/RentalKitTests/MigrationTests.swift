@@ -38,6 +38,39 @@ struct MigrationTests {
         #expect(receipt.unitStatus == .sanitising)
     }
 
+    @Test("migrating a store with data first keeps a copy of it as it was, next to it")
+    func backupBeforeMigration() async throws {
+        let path = try fixtureCopy()
+        let store = try RentalStore.open(path: path, clock: ManualClock(TestWorld.monday))
+        let directory = (path as NSString).deletingLastPathComponent
+        let copies = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".before-") }
+        #expect(copies == ["rental.sqlite.before-v2-checkout-request-key-\(Int(TestWorld.monday.timeIntervalSince1970)).sqlite"])
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        let old = try DatabaseQueue(path: directory + "/" + copies[0], configuration: readOnly)
+        #expect(try await old.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") } == ["v1-initial"])
+        #expect(try await old.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM loan") } == 2)
+        #expect(try await old.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "delete")
+        try old.close()
+        try store.close()
+        // Opening the migrated store again takes no further copy.
+        _ = try RentalStore.open(path: path)
+        let after = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".before-") }
+        #expect(after.count == 1, "\(after)")
+    }
+
+    @Test("a damaged store is refused at open instead of serving wrong data")
+    func damagedStoreIsRefused() async throws {
+        let path = try fixtureCopy()
+        // Overwrite pages in the middle of the file (it has 35 pages of 4096 bytes), headers included.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seek(toOffset: 4096 * 10)
+        handle.write(Data(repeating: 0xA5, count: 4096 * 15))
+        try handle.close()
+        let error = try #require(throws: RentalError.self) { _ = try RentalStore.open(path: path) }
+        #expect(error.code == .storageCorrupt)
+    }
+
     @Test func aStoreFromANewerVersionIsRefused() async throws {
         let path = try fixtureCopy()
         try await DatabaseQueue(path: path).write { db in
