@@ -233,6 +233,11 @@ extension RentalClient {
 
     // MARK: Audit
 
+    /// `GET /v1/audit/verify`: checks the audit trail's hash chain.
+    public func verifyAudit() async throws(RentalError) -> AuditVerification {
+        try await send(.get, ["audit", "verify"])
+    }
+
     /// `GET /v1/audit`: events after sequence number `since`.
     public func audit(since: Int64 = 0, entity: String? = nil, key: String? = nil,
                       limit: Int? = nil) async throws(RentalError) -> Page<AuditEvent> {

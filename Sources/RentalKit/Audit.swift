@@ -2,15 +2,47 @@ import Foundation
 import GRDB
 
 extension RentalStore {
-    /// Appends an audit event inside the caller's transaction.
+    /// Appends an audit event, chained to the previous one, inside the caller's transaction.
     func audit(_ db: Database, _ who: Principal, _ action: String, _ entity: String, _ key: String,
                _ details: [String: String] = [:]) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(details), as: UTF8.self)
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        let seq = (last?["seq"] as Int64? ?? 0) + 1
+        let at = nowMillis
+        let hash = AuditChain.hash(previous: last?["hash"] ?? "", seq: seq, at: at, actor: who.name, action: action,
+                                   entity: entity, key: key, details: json)
         try db.execute(
-            sql: "INSERT INTO audit_event (at, actor, action, entity, entity_key, details) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [nowMillis, who.name, action, entity, key, json])
+            sql: "INSERT INTO audit_event (seq, at, actor, action, entity, entity_key, details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [seq, at, who.name, action, entity, key, json, hash])
+    }
+
+    /// Recomputes the audit trail's hash chain and reports the first event that does not match (changed,
+    /// inserted out of order, or following a deleted one).
+    public func verifyAudit() async throws(RentalError) -> AuditVerification {
+        try await read { db in
+            var previous = ""
+            var expectedSeq: Int64 = 1
+            var checked = 0
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT seq, at, actor, action, entity, entity_key, details, hash FROM audit_event ORDER BY seq")
+            while let row = try cursor.next() {
+                let seq: Int64 = row["seq"]
+                let stored: String? = row["hash"]
+                let computed = AuditChain.hash(previous: previous, row: row)
+                if seq != expectedSeq {
+                    return AuditVerification(checked: checked, firstBroken: seq, problem: "event \(expectedSeq) is missing")
+                }
+                if stored != computed {
+                    return AuditVerification(checked: checked, firstBroken: seq, problem: "event \(seq) does not match its hash")
+                }
+                previous = computed
+                expectedSeq = seq + 1
+                checked += 1
+            }
+            return AuditVerification(checked: checked, firstBroken: nil, problem: nil)
+        }
     }
 
     /// Audit events after sequence number `since`, oldest first, optionally for one entity kind
@@ -43,5 +75,18 @@ extension RentalStore {
                                   details: details)
             }
         }
+    }
+}
+
+/// The audit trail's hash chain: SHA-256 over the previous hash and the event's fields.
+enum AuditChain {
+    static func hash(previous: String, seq: Int64, at: Int64, actor: String, action: String, entity: String, key: String,
+                     details: String) -> String {
+        SHA256.hex([previous, "\(seq)", "\(at)", actor, action, entity, key, details].joined(separator: "\u{1F}").utf8)
+    }
+
+    static func hash(previous: String, row: Row) -> String {
+        hash(previous: previous, seq: row["seq"], at: row["at"], actor: row["actor"], action: row["action"],
+             entity: row["entity"], key: row["entity_key"], details: row["details"])
     }
 }

@@ -7,6 +7,7 @@ enum Schema {
         migrator.registerMigration("v1-initial", migrate: v1)
         migrator.registerMigration("v2-checkout-request-key", migrate: v2)
         migrator.registerMigration("v3-notices", migrate: v3)
+        migrator.registerMigration("v4-audit-hash-chain", migrate: v4)
         return migrator
     }
 
@@ -199,6 +200,25 @@ enum Schema {
                 UNIQUE (loan_id, due_date, stage)
             );
             CREATE INDEX notice_sent ON notice(id) WHERE sent = 1;
+            """)
+    }
+
+    /// Each audit event carries the SHA-256 of the previous event's hash and its own content, so that a
+    /// change or deletion made behind the store's back breaks the chain (`RentalStore.verifyAudit`).
+    /// Existing events are chained in order.
+    private static func v4(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TRIGGER audit_event_no_update;
+            ALTER TABLE audit_event ADD COLUMN hash TEXT;
+            """)
+        var previous = ""
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM audit_event ORDER BY seq") {
+            previous = AuditChain.hash(previous: previous, row: row)
+            try db.execute(sql: "UPDATE audit_event SET hash = ? WHERE seq = ?", arguments: [previous, row["seq"] as Int64])
+        }
+        try db.execute(sql: """
+            CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+                BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
             """)
     }
 }

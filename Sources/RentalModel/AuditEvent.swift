@@ -28,3 +28,20 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         self.details = details
     }
 }
+
+/// The result of checking the audit trail's hash chain.
+public struct AuditVerification: Sendable, Hashable, Codable {
+    /// Events checked and found intact, from the first.
+    public var checked: Int
+    /// The sequence number of the first event that breaks the chain, or nil when all are intact.
+    public var firstBroken: Int64?
+    /// What is wrong there.
+    public var problem: String?
+
+    /// Creates a value.
+    public init(checked: Int, firstBroken: Int64?, problem: String?) {
+        self.checked = checked
+        self.firstBroken = firstBroken
+        self.problem = problem
+    }
+}

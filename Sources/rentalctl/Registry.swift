@@ -354,7 +354,34 @@ struct Rules: AsyncParsableCommand {
 }
 
 struct Audit: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The audit trail.")
+    static let configuration = CommandConfiguration(abstract: "The audit trail.", subcommands: [List.self, Verify.self],
+                                                    defaultSubcommand: List.self)
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check the audit trail's hash chain; exit 65 at the first broken link.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            var broken = false
+            try await perform { () async throws(RentalError) in
+                let result = try await global.client.verifyAudit()
+                broken = result.firstBroken != nil
+                if global.json { return Output.json(result) }
+                if let first = result.firstBroken {
+                    print(tr("BROKEN at event \(first): \(result.problem ?? "") (\(result.checked) events before it are intact)",
+                             "НАРУШЕНА на записи \(first): \(result.problem ?? "") (\(result.checked) записей до неё целы)"))
+                } else {
+                    print(tr("intact: \(result.checked) events", "цела: \(result.checked) записей"))
+                }
+            }
+            if broken { throw ExitCode(ExitStatus.refused) }
+        }
+    }
+}
+
+extension Audit {
+    struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List audit events.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Events after this sequence number.") var since: Int64 = 0
     @Option(help: "Only this kind of entity (loan, unit, family, …).") var entity: String?
@@ -369,4 +396,5 @@ struct Audit: AsyncParsableCommand {
                          page.items.map { ["\($0.sequence)", $0.at.formatted(.iso8601), $0.actor, $0.action, "\($0.entity) \($0.entityKey)"] })
         }
     }
+}
 }

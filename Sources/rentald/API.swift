@@ -239,6 +239,9 @@ struct API: HTTPHandler {
         }
 
         // Audit
+        if call.matches(.GET, "audit/verify") {
+            return try call.json(try await store.verifyAudit())
+        }
         if call.matches(.GET, "audit") {
             let limit = try call.limit()
             let events = try await store.auditEvents(since: try call.query["since"].map { try call.id($0) } ?? 0,

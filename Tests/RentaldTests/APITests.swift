@@ -39,6 +39,9 @@ struct APITests {
         let audit = try await client.audit(limit: 10)
         #expect(audit.items.count == 10)
         #expect(audit.next == "10")
+        let chain = try await client.verifyAudit()
+        #expect(chain.firstBroken == nil)
+        #expect(chain.checked > 300)
         try await daemon.stop()
     }
 
