@@ -36,3 +36,42 @@ extension RentalStore {
         }
     }
 }
+
+extension RentalStore {
+    /// Puts the backup at `backup` in place of the store at `path`, for a stopped daemon: checks the
+    /// backup (`integrity_check`, a schema this version knows), keeps the current store as
+    /// `<path>.replaced-<time>.sqlite`, and moves a checked copy into place.
+    /// - Returns: The path the replaced store was kept at, if there was one.
+    public static func restore(backup: String, to path: String, now: Date = Date()) throws(RentalError) -> String? {
+        do {
+            var config = Configuration()
+            config.readonly = true
+            let source = try DatabaseQueue(path: backup, configuration: config)
+            defer { try? source.close() }
+            let (verdict, superseded) = try source.read { db in
+                (try String.fetchAll(db, sql: "PRAGMA integrity_check"), try Schema.migrator.hasBeenSuperseded(db))
+            }
+            guard verdict == ["ok"] else { throw RentalError(.storageCorrupt, "the backup fails its integrity check; nothing was changed") }
+            guard !superseded else { throw RentalError(.storageFailure, "the backup comes from a newer version of RentalKit; nothing was changed") }
+            let incoming = path + ".restoring"
+            try? FileManager.default.removeItem(atPath: incoming)
+            guard try copy(source, to: incoming) else {
+                try? FileManager.default.removeItem(atPath: incoming)
+                throw RentalError(.storageCorrupt, "the copy of the backup fails its integrity check; nothing was changed")
+            }
+            var kept: String?
+            if FileManager.default.fileExists(atPath: path) {
+                let aside = path + ".replaced-\(Int(now.timeIntervalSince1970)).sqlite"
+                let current = try DatabaseQueue(path: path)
+                _ = try copy(current, to: aside)
+                try current.close()
+                kept = aside
+            }
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            guard rename(incoming, path) == 0 else { throw RentalError(.storageReadOnly, "cannot move the restored store into place") }
+            return kept
+        } catch {
+            throw RentalError(mapping: error)
+        }
+    }
+}

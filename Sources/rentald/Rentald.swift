@@ -31,6 +31,9 @@ struct Rentald: AsyncParsableCommand {
     @Flag(name: .customLong("check-config"), help: "Check the configuration, print what is wrong, and exit.")
     var checkConfig = false
 
+    @Option(name: .long, help: ArgumentHelp("Replace the store with a checked backup, then exit (the daemon must be stopped).", valueName: "file"))
+    var restore: String?
+
     func validate() throws {
         for (name, value) in [("--socket", socket), ("--state-dir", stateDir), ("--config", config)] {
             if let value, value.isEmpty { throw ValidationError("\(name) must not be empty") }
@@ -48,6 +51,20 @@ struct Rentald: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("rentald: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
+        }
+        if let restore {
+            if ListenSocket.isAnswering(settings.socketPath) {
+                FileHandle.standardError.write(Data("rentald: a daemon is serving \(settings.socketPath); stop it first (systemctl stop rentald rentald.socket)\n".utf8))
+                throw ExitCode(75)
+            }
+            do {
+                let kept = try RentalStore.restore(backup: restore, to: settings.storePath)
+                print("rentald: restored \(settings.storePath) from \(restore)" + (kept.map { "; the previous store is kept at \($0)" } ?? ""))
+                return
+            } catch {
+                FileHandle.standardError.write(Data("rentald: restore refused: \(error.message)\n".utf8))
+                throw ExitCode(74)
+            }
         }
         if checkConfig {
             print("rentald: configuration OK (\(settings.configFile ?? "embedded default"); store \(settings.storePath))")

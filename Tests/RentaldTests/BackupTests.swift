@@ -38,4 +38,35 @@ struct BackupTests {
         #expect(!FileManager.default.fileExists(atPath: daemon.directory.appendingPathComponent("escape.sqlite").path))
         try await daemon.stop()
     }
+
+    @Test("rentald --restore puts a checked backup in place of a stopped daemon's store, and refuses otherwise")
+    func restore() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let client = daemon.client
+        let backup = try await client.backup(name: "before.sqlite")
+        let openAtBackup = try await client.health().summary.openLoans
+        let unit = try #require(try await client.units(centre: "cherlak", itemType: "wardrobe", status: .available).items.first)
+        _ = try await client.checkout(CheckoutRequest(family: "F-2026-0077", unit: unit.inventoryNumber, centre: "cherlak"))
+        #expect(try await client.health().summary.openLoans == openAtBackup + 1)
+
+        let whileRunning = try await daemon.runToExit(["--restore", backup.file, "--state-dir", daemon.stateDirectory, "--socket", daemon.socketPath])
+        #expect(whileRunning.status == 75)
+        #expect(whileRunning.stderr.contains("stop it first"))
+        try await daemon.stop()
+
+        let garbage = daemon.directory.appendingPathComponent("garbage.sqlite").path
+        try Data(repeating: 0x42, count: 10_000).write(to: URL(fileURLWithPath: garbage))
+        let refused = try await daemon.runToExit(["--restore", garbage, "--state-dir", daemon.stateDirectory, "--socket", daemon.socketPath])
+        #expect(refused.status == 74)
+        #expect(refused.stderr.contains("restore refused"))
+
+        let restored = try await daemon.runToExit(["--restore", backup.file, "--state-dir", daemon.stateDirectory, "--socket", daemon.socketPath])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(restored.stderr.contains("the previous store is kept at"))
+        try await daemon.start(demo: false)
+        #expect(try await client.health().summary.openLoans == openAtBackup)
+        #expect(try await client.verifyAudit().firstBroken == nil)
+        try await daemon.stop()
+    }
 }
