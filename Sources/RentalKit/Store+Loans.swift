@@ -243,7 +243,7 @@ extension RentalStore {
                 arguments += [before.description]
             }
             if filter.overdueOnly {
-                let (sql, todayArguments) = try Self.overdueScan(db, now: now, columns: "id")
+                let (sql, todayArguments) = try Self.overdueScan(db, now: now, columns: "l.id")
                 conditions.append("l.id IN (\(sql))")
                 arguments += todayArguments
             }

@@ -6,7 +6,7 @@ extension RentalStore {
     public func summary() async throws(RentalError) -> StoreSummary {
         let now = clock.now()
         return try await read { db in
-            let (overdueSQL, arguments) = try Self.overdueScan(db, now: now, columns: "id")
+            let (overdueSQL, arguments) = try Self.overdueScan(db, now: now, columns: "l.id")
             return StoreSummary(
                 centres: try Int.fetchOne(db, sql: "SELECT count(*) FROM centre") ?? 0,
                 units: try Int.fetchOne(db, sql: "SELECT count(*) FROM unit WHERE status <> 'retired'") ?? 0,
@@ -16,18 +16,22 @@ extension RentalStore {
         }
     }
 
-    /// A query for `columns` (of `loan_open_by_due`: id, centre_id, due_date, unit_id, family_id) of
-    /// every overdue loan: one range scan of the covering partial index per centre, each with the
-    /// centre's own today.
+    /// A query for `columns` (of `loan l`, from the covering partial index `loan_open_by_due`: `l.id`,
+    /// `l.centre_id`, `l.due_date`, `l.unit_id`, `l.family_id`) of every overdue loan: a list of
+    /// (centre, that centre's today) joined to one range scan of the index per centre.
     static func overdueScan(_ db: Database, now: Date, columns: String) throws -> (String, StatementArguments) {
         let centres = try Row.fetchAll(db, sql: "SELECT id, time_zone FROM centre ORDER BY id")
-        guard !centres.isEmpty else { return ("SELECT \(columns) FROM loan WHERE 0", []) }
+        guard !centres.isEmpty else { return ("SELECT \(columns) FROM loan l WHERE 0", []) }
         var arguments: StatementArguments = []
         for row in centres {
             let zone = TimeZone(identifier: row["time_zone"]) ?? .gmt
             arguments += [row["id"] as Int64, LocalDate(now, in: zone).description]
         }
-        let one = "SELECT \(columns) FROM loan WHERE state = 'open' AND centre_id = ? AND due_date < ?"
-        return (Array(repeating: one, count: centres.count).joined(separator: " UNION ALL "), arguments)
+        let values = Array(repeating: "(?, ?)", count: centres.count).joined(separator: ", ")
+        return ("""
+            WITH today(centre_id, day) AS (VALUES \(values))
+            SELECT \(columns) FROM today CROSS JOIN loan l
+            WHERE l.state = 'open' AND l.centre_id = today.centre_id AND l.due_date < today.day
+            """, arguments)
     }
 }

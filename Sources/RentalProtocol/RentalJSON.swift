@@ -9,7 +9,7 @@ public enum RentalJSON {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(instantStyle))
+            try container.encode(instant(date))
         }
         return encoder
     }
@@ -28,4 +28,12 @@ public enum RentalJSON {
     }
 
     static let instantStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    /// `2026-11-24T04:00:00.123Z`, rounded to the millisecond (the store's precision) rather than truncated.
+    public static func instant(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle())
+        return String(whole.dropLast()) + String(format: ".%03dZ", Int(millis - seconds * 1000))
+    }
 }

@@ -163,7 +163,7 @@ struct API: HTTPHandler {
                                     openOnly: try call.enumQuery("state", LoanListState.self) != .all,
                                     overdueOnly: try call.boolQuery("overdue") ?? false,
                                     dueBefore: try call.dateQuery("due-before"),
-                                    afterID: try call.query["after"].map { try call.id($0) }, limit: limit)
+                                    afterID: try call.query["after"].map { try call.id($0, field: "after") }, limit: limit)
             let loans = try await store.loans(filter)
             return try call.json(Page(items: loans, next: loans.count == limit ? loans.last.map { "\($0.id)" } : nil))
         }
@@ -205,7 +205,7 @@ struct API: HTTPHandler {
         // Notices
         if call.matches(.GET, "notices") {
             let limit = try call.limit()
-            let sent = try await store.notices(centre: call.query["centre"], since: try call.query["since"].map { try call.id($0) } ?? 0,
+            let sent = try await store.notices(centre: call.query["centre"], since: try call.query["since"].map { try call.id($0, field: "since") } ?? 0,
                                                limit: limit)
             return try call.json(Page(items: sent, next: sent.count == limit ? sent.last.map { "\($0.id)" } : nil))
         }
@@ -244,7 +244,7 @@ struct API: HTTPHandler {
         }
         if call.matches(.GET, "audit") {
             let limit = try call.limit()
-            let events = try await store.auditEvents(since: try call.query["since"].map { try call.id($0) } ?? 0,
+            let events = try await store.auditEvents(since: try call.query["since"].map { try call.id($0, field: "since") } ?? 0,
                                                      entity: call.query["entity"], key: call.query["key"], limit: limit)
             return try call.json(Page(items: events, next: events.count == limit ? events.last.map { "\($0.sequence)" } : nil))
 

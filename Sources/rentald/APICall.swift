@@ -23,7 +23,15 @@ struct APICall {
             throw RentalError(.routeNotFound, "paths start with \(RentalAPI.basePath)/")
         }
         method = request.method
-        path = components.path.dropFirst(RentalAPI.basePath.count).split(separator: "/").map(String.init)
+        // Split before decoding: an inventory number may contain an encoded '/'.
+        var segments: [String] = []
+        for raw in components.percentEncodedPath.dropFirst(RentalAPI.basePath.count).split(separator: "/") {
+            guard let segment = String(raw).removingPercentEncoding else {
+                throw RentalError(.malformedRequest, "the path is not valid percent-encoded UTF-8")
+            }
+            segments.append(segment)
+        }
+        path = segments
         var query: [String: String] = [:]
         for item in components.queryItems ?? [] {
             guard query[item.name] == nil else { throw RentalError(.invalidInput, "\(item.name): given twice") }
@@ -116,9 +124,9 @@ struct APICall {
         }
     }
 
-    /// A numeric id from a path segment or query value.
-    func id(_ text: String) throws(RentalError) -> Int64 {
-        guard let value = Int64(text), value > 0 else { throw RentalError(.invalidInput, "id: must be a positive whole number") }
+    /// A numeric id from a path segment or query value (`field` names it in the error).
+    func id(_ text: String, field: String = "id") throws(RentalError) -> Int64 {
+        guard let value = Int64(text), value > 0 else { throw RentalError(.invalidInput, "\(field): must be a positive whole number") }
         return value
     }
 
