@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds, runs the system tests that need root, then the Swift
-# test suites (last, so their summary closes the output).
+# Runs every test: installs what is missing, builds, runs the system tests that need root, the API contract
+# test, then the Swift test suites (last, so their summary closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,5 +13,8 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
 else
     echo "skipped: Tests/system/journal-test.sh and notices-journal-test.sh need root and unshare (a private journald in a mount namespace)"
 fi
+
+# The live daemon against the OpenAPI document (quick mode; SCHEMATHESIS_LONG=1 for the long run).
+bash Tests/api/schemathesis.sh
 
 swift test --skip-build --parallel
