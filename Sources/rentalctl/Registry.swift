@@ -100,11 +100,7 @@ struct Families: AsyncParsableCommand {
         @Argument(help: "Reference number.") var reference: String
 
         func run() async throws {
-            try await perform { () async throws(RentalError) in
-                let family = try await global.client.setFamilyStatus(.suspended, family: reference)
-                if global.json { return Output.json(family) }
-                print(tr("Family \(family.reference) suspended", "Семья \(family.reference) приостановлена"))
-            }
+            try await Families.setStatus(.suspended, reference, global)
         }
     }
 
@@ -114,11 +110,16 @@ struct Families: AsyncParsableCommand {
         @Argument(help: "Reference number.") var reference: String
 
         func run() async throws {
-            try await perform { () async throws(RentalError) in
-                let family = try await global.client.setFamilyStatus(.active, family: reference)
-                if global.json { return Output.json(family) }
-                print(tr("Family \(family.reference) reinstated", "Семья \(family.reference) восстановлена"))
-            }
+            try await Families.setStatus(.active, reference, global)
+        }
+    }
+
+    static func setStatus(_ status: FamilyStatus, _ reference: String, _ global: GlobalOptions) async throws {
+        try await perform { () async throws(RentalError) in
+            let family = try await global.client.setFamilyStatus(status, family: reference)
+            if global.json { return Output.json(family) }
+            print(status == .active ? tr("Family \(family.reference) reinstated", "Семья \(family.reference) восстановлена")
+                                    : tr("Family \(family.reference) suspended", "Семья \(family.reference) приостановлена"))
         }
     }
 }
