@@ -118,9 +118,12 @@ public struct RentalClient: Sendable {
             return try await withThrowingTaskGroup(of: (Int, String?, Data)?.self) { group in
                 group.addTask {
                     try await channel.executeThenClose { inbound, outbound in
-                        try await outbound.write(.head(head))
-                        if body.readableBytes > 0 { try await outbound.write(.body(.byteBuffer(body))) }
-                        try await outbound.write(.end(nil))
+                        // One write: the daemon may answer (and close, as asked) as soon as the request is
+                        // complete, and a separate write of an empty `.end` would then fail and lose the answer.
+                        var parts: [HTTPClientRequestPart] = [.head(head)]
+                        if body.readableBytes > 0 { parts.append(.body(.byteBuffer(body))) }
+                        parts.append(.end(nil))
+                        try await outbound.write(contentsOf: parts)
                         var status = 0
                         var contentType: String?
                         var data = Data()

@@ -66,7 +66,7 @@ enum Explain {
         case .scanInProgress: advice = tr("A notice scan is already running: wait for it.", "Проверка просрочек уже идёт: дождитесь её.")
         case .invalidTransition: advice = tr("The unit's status does not allow this.", "Состояние вещи этого не позволяет.")
         case .forbidden: advice = tr("You are not allowed to do this: ask an administrator.", "У вас нет прав на это: обратитесь к администратору.")
-        case .daemonUnreachable: advice = tr("The rental service is not running.", "Служба проката не запущена.")
+        case .daemonUnreachable: advice = tr("The rental service cannot be reached.", "Служба проката недоступна.")
         case .storageFull: advice = tr("The server's disk is full: tell the administrator. Nothing was changed.",
                                        "Диск сервера заполнен: сообщите администратору. Ничего не изменено.")
         case .storageBusy, .serviceUnavailable: advice = tr("The service is busy: try again in a moment.", "Служба занята: повторите через минуту.")

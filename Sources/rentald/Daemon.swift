@@ -127,6 +127,7 @@ struct Daemon {
             let new = try Settings.load(file)
             try Settings.checkCentres(new, file: file, known: try await store.centres().map(\.code))
             access.replace(new.access)
+            LogLevelControl.shared.set(new.logLevel)
             if new.limits != settings.config.limits || new.synchronous != settings.config.synchronous
                 || new.policy != settings.config.policy || new.socketPath != settings.config.socketPath {
                 logger.notice("reload: [limits], [store], [policy] and the socket take effect at the next restart")

@@ -72,11 +72,12 @@ struct Rentald: AsyncParsableCommand {
         }
         let level = settings.config.logLevel
         let toJournal = JournalLogHandler.stderrIsJournal
+        LogLevelControl.shared.set(level)
         LoggingSystem.bootstrap { label in
-            if toJournal { return JournalLogHandler(label: label, level: level) }
+            if toJournal { return LevelControlledHandler(inner: JournalLogHandler(label: label, level: .trace)) }
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            handler.logLevel = .trace
+            return LevelControlledHandler(inner: handler)
         }
         do {
             try await Daemon(settings: settings, seedDemo: demo).run()

@@ -86,7 +86,7 @@ struct CLITests {
         #expect(down.status == 69)
         #expect(down.output.contains("systemctl start rentald.socket"))
         let downRussian = try await ctl(nil, ["status"], language: "ru_RU.UTF-8")
-        #expect(downRussian.output.contains("Служба проката не запущена."))
+        #expect(downRussian.output.contains("Служба проката недоступна."))
     }
 
     @Test func administratorCommands() async throws {

@@ -53,6 +53,22 @@ struct LifecycleTests {
         #expect(unknownCentre.stderr.contains("rentald.conf:4: staff.atlantis: no centre with code 'atlantis' in the store"))
     }
 
+    @Test("SIGHUP applies a new log_level")
+    func logLevelReload() async throws {
+        let daemon = try DaemonHarness(config: "[daemon]\nlog_level = notice\n")
+        try await daemon.start(useConfig: true)
+        _ = try await daemon.client.stock()
+        #expect(!daemon.log.contains("path=stock"), "debug lines are off at notice")
+        try daemon.writeConfig("[daemon]\nlog_level = debug\n")
+        daemon.signal(SIGHUP)
+        let deadline = Date().addingTimeInterval(10)
+        while !daemon.log.contains("configuration reloaded"), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        _ = try await daemon.client.stock()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(daemon.log.contains("path=stock"), "\(daemon.log)")
+        try await daemon.stop()
+    }
+
     @Test("a second daemon refuses a socket that is served; a stale socket file is replaced")
     func socketOwnership() async throws {
         let daemon = try DaemonHarness()
