@@ -10,8 +10,10 @@ swift build --build-tests
 if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
     bash Tests/system/journal-test.sh
     bash Tests/system/notices-journal-test.sh
+    # A real systemd as PID 1 in private namespaces; builds the release binaries first (~5 min from clean).
+    bash Tests/system/systemd-test.sh
 else
-    echo "skipped: Tests/system/journal-test.sh and notices-journal-test.sh need root and unshare (a private journald in a mount namespace)"
+    echo "skipped: Tests/system/*.sh need root and unshare (a private journald, a private systemd)"
 fi
 
 # The live daemon against the OpenAPI document (quick mode; SCHEMATHESIS_LONG=1 for the long run).

@@ -43,7 +43,7 @@ esac
 UNITDIR=${LIBDIR:+$LIBDIR/systemd/system}; UNITDIR=${UNITDIR:-/etc/systemd/system}
 SYSUSERSDIR=${LIBDIR:+$LIBDIR/sysusers.d}; SYSUSERSDIR=${SYSUSERSDIR:-/etc/sysusers.d}
 TMPFILESDIR=${LIBDIR:+$LIBDIR/tmpfiles.d}; TMPFILESDIR=${TMPFILESDIR:-/etc/tmpfiles.d}
-CATALOGDIR=${LIBDIR:+$LIBDIR/systemd/catalog}; CATALOGDIR=${CATALOGDIR:-/etc/systemd/catalog}
+CATALOGDIR=${LIBDIR:+$LIBDIR/systemd/catalog}; CATALOGDIR=${CATALOGDIR:-/usr/local/lib/systemd/catalog}  # journalctl reads no /etc dir
 DATADIR=$PREFIX/share
 MANDIR=$DATADIR/man
 
