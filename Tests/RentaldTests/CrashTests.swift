@@ -95,3 +95,45 @@ struct CrashTests {
         try store.close()
     }
 }
+
+@Suite("Races through the daemon")
+struct DaemonRaceTests {
+    @Test("64 clients try to take the last cot at one centre, 100 rounds: exactly one winner each round")
+    func lastCot() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let client = daemon.client
+        let families = (1...120).map { String(format: "F-2026-%04d", $0) }
+        for round in 1...100 {
+            let cot = try await client.addUnit(NewUnit(inventoryNumber: "RACE-\(round)", itemType: "cot", centre: "isilkul")).inventoryNumber
+            let outcomes = await withTaskGroup(of: Result<Loan, RentalError>.self) { group in
+                for client64 in 0..<64 {
+                    let family = families[(client64 + round) % families.count]
+                    group.addTask {
+                        do throws(RentalError) {
+                            return .success(try await client.checkout(CheckoutRequest(family: family, unit: cot, centre: "isilkul")))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                return await group.reduce(into: [Result<Loan, RentalError>]()) { $0.append($1) }
+            }
+            let winners = outcomes.compactMap { try? $0.get() }
+            #expect(winners.count == 1, "round \(round): \(winners.count) winners")
+            let failures = outcomes.compactMap { outcome -> RentalError? in
+                if case .failure(let error) = outcome { return error }
+                return nil
+            }
+            #expect(failures.allSatisfy { $0.code.httpStatus == 409 }, "round \(round): \(failures.map(\.code.rawValue))")
+            if let winner = winners.first {
+                _ = try await client.returnUnit(ReturnRequest(unit: winner.inventoryNumber, centre: "isilkul", condition: .good))
+            }
+        }
+        let raceLoans = try await client.loans(LoanFilter(centre: "isilkul", openOnly: false, limit: 1000)).items
+            .filter { $0.inventoryNumber.hasPrefix("RACE-") }
+        #expect(raceLoans.count == 100, "the store holds exactly one loan per round")
+        #expect(Set(raceLoans.map(\.inventoryNumber)).count == 100)
+        try await daemon.stop()
+    }
+}
