@@ -121,8 +121,13 @@ final class HTTPServer: Sendable {
                 guard admitted else {
                     logger.warning("refusing a connection: connection limit reached",
                                    metadata: ["limit": "\(limits.maxConnections)"])
-                    try await write(handler.problem(RentalError(.serviceUnavailable, "the daemon has too many connections; try again")),
-                                    keepAlive: false, to: outbound)
+                    // Answer its first request (HTTP allows no response before one), then close.
+                    for try await part in inbound {
+                        guard case .head = part else { continue }
+                        try await write(handler.problem(RentalError(.serviceUnavailable, "the daemon has too many connections; try again")),
+                                        keepAlive: false, to: outbound)
+                        return
+                    }
                     return
                 }
                 let peer = try await peerIdentity(connection.channel)

@@ -205,6 +205,44 @@ struct APITests {
         try await daemon.stop()
     }
 
+    @Test("connections over the limit get 503; a silent connection is closed after the idle timeout")
+    func connectionLimits() async throws {
+        let daemon = try DaemonHarness(config: """
+            [limits]
+            max_connections = 2
+            idle_timeout_seconds = 1
+            """)
+        try await daemon.start(useConfig: true)
+        let first = try openSocket(daemon)
+        let second = try openSocket(daemon)
+        defer { close(first); close(second) }
+        try await Task.sleep(for: .milliseconds(200))
+        let third = try rawSocket(daemon, Array("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        #expect(third.hasPrefix("HTTP/1.1 503"), "\(third)")
+        #expect(third.contains("service_unavailable"))
+        // The two silent connections are closed after a second; then clients get in again.
+        try await Task.sleep(for: .milliseconds(1800))
+        var byte: UInt8 = 0
+        #expect(read(first, &byte, 1) == 0, "closed by the daemon")
+        #expect(try await daemon.client.health().status == "ok")
+        try await daemon.stop()
+    }
+
+    /// A connected socket that sends nothing.
+    func openSocket(_ daemon: DaemonHarness) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(daemon.socketPath.utf8)) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { throw HarnessError("connect failed") }
+        var timeout = timeval(tv_sec: 3, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
     @Test func unreachableDaemonSaysWhatToDo() async throws {
         let client = RentalClient(socketPath: "/tmp/no-such-rentald-\(UUID().uuidString).sock")
         let error = try await #require(throws: RentalError.self) { _ = try await client.health() }
