@@ -57,7 +57,12 @@ enum Lookup {
     }
 
     static func zone(_ centre: Centre) -> TimeZone {
-        TimeZone(identifier: centre.timeZone) ?? .gmt
+        zone(centre.timeZone)
+    }
+
+    /// A stored zone identifier (validated when the centre was added, so the fallback is unreachable).
+    static func zone(_ identifier: String) -> TimeZone {
+        TimeZone(identifier: identifier) ?? .gmt
     }
 
     // MARK: Catalogue

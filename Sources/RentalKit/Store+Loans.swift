@@ -271,7 +271,7 @@ extension RentalStore {
             WHERE l.family_id = ? AND l.state = 'open'
             """, arguments: [familyID])
         return rows.first { row in
-            let zone = TimeZone(identifier: row["time_zone"]) ?? .gmt
+            let zone = Lookup.zone(row["time_zone"] as String)
             return Lookup.date(row["due_date"]) < LocalDate(now, in: zone)
         }.map { $0["id"] }
     }

@@ -24,7 +24,7 @@ extension RentalStore {
         guard !centres.isEmpty else { return ("SELECT \(columns) FROM loan l WHERE 0", []) }
         var arguments: StatementArguments = []
         for row in centres {
-            let zone = TimeZone(identifier: row["time_zone"]) ?? .gmt
+            let zone = Lookup.zone(row["time_zone"] as String)
             arguments += [row["id"] as Int64, LocalDate(now, in: zone).description]
         }
         let values = Array(repeating: "(?, ?)", count: centres.count).joined(separator: ", ")

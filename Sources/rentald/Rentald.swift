@@ -45,7 +45,8 @@ struct Rentald: AsyncParsableCommand {
         do {
             settings = try Settings.resolve(configOption: config, socketOption: socket, stateOption: stateDir,
                                             environment: ProcessInfo.processInfo.environment)
-            if let file = settings.configFile, let codes = try? RentalStore.centreCodes(inStoreAt: settings.storePath) {
+            // A starting daemon checks the centres against the store it opens; --check-config peeks read-only.
+            if checkConfig, let file = settings.configFile, let codes = try? RentalStore.centreCodes(inStoreAt: settings.storePath) {
                 try Settings.checkCentres(settings.config, file: file, known: codes)
             }
         } catch {
