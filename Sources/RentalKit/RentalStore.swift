@@ -33,16 +33,22 @@ public final class RentalStore: Sendable {
         public var busyTimeout: TimeInterval
         /// The configurable rules.
         public var policy: RentalPolicy
+        /// Whether concurrent operations share one commit (one fsync), each in its own savepoint
+        /// (default true). Every operation is still acknowledged only after the commit holding it.
+        public var groupCommit: Bool
 
         /// Creates options.
-        public init(synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, policy: RentalPolicy = .init()) {
+        public init(synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, policy: RentalPolicy = .init(),
+                    groupCommit: Bool = true) {
             self.synchronous = synchronous
             self.busyTimeout = busyTimeout
             self.policy = policy
+            self.groupCommit = groupCommit
         }
     }
 
     let writer: any DatabaseWriter
+    private let groupCommit: GroupCommit?
     /// Where "now" comes from.
     public let clock: any RentalClock
     /// The configurable rules in force.
@@ -51,6 +57,7 @@ public final class RentalStore: Sendable {
 
     private init(writer: any DatabaseWriter, options: Options, clock: any RentalClock, logger: Logger) throws {
         self.writer = writer
+        self.groupCommit = options.groupCommit ? GroupCommit(writer: writer) : nil
         self.clock = clock
         self.policy = options.policy
         self.logger = logger
@@ -133,8 +140,24 @@ public final class RentalStore: Sendable {
 
     // MARK: - Transactions
 
-    /// Runs `body` in one write transaction; any error rolls everything back.
+    /// Runs `body` as one operation: everything it does happens, or nothing does. With group commit it
+    /// may share its transaction with concurrent operations (in its own savepoint) and may run a second
+    /// time if SQLite drops the shared transaction, so `body` must touch nothing but the database.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RentalError) -> T {
+        do {
+            if let groupCommit { return try await groupCommit.write(body) }
+            return try await writer.write(body)
+        } catch {
+            throw RentalError(mapping: error)
+        }
+    }
+
+    /// How concurrent operations shared commits (nil when group commit is off).
+    package var groupCommitStatistics: GroupCommitStatistics? { groupCommit?.statistics }
+
+    /// Runs `body` alone in its own write transaction, exactly once: for work with effects outside the
+    /// database (sending notices).
+    func writeAlone<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RentalError) -> T {
         do {
             return try await writer.write(body)
         } catch {

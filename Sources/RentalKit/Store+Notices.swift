@@ -25,7 +25,7 @@ extension RentalStore {
         while start < candidates.count {
             let batch = Array(candidates[start..<min(start + batchSize, candidates.count)])
             start += batch.count
-            let part = try await write { db in try self.noticeBatch(db, batch, context: context, schedule: schedule, deliver: deliver) }
+            let part = try await writeAlone { db in try self.noticeBatch(db, batch, context: context, schedule: schedule, deliver: deliver) }
             for (centre, stages) in part.sent {
                 for (stage, count) in stages { summary.sent[centre, default: [:]][stage, default: 0] += count }
             }

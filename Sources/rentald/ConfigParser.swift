@@ -94,6 +94,7 @@ enum ConfigParser {
         case ("store", "synchronous"):
             guard let mode = RentalStore.Synchronous(rawValue: value) else { throw fail("synchronous must be full or normal") }
             config.synchronous = mode
+        case ("store", "group_commit"): config.groupCommit = try boolean()
         case ("store", "busy_timeout_seconds"): config.busyTimeoutSeconds = Double(try integer(0...600))
         case ("limits", "max_body_bytes"): config.limits.maxBodyBytes = try integer(1024...(64 << 20))
         case ("limits", "max_connections"): config.limits.maxConnections = try integer(1...10_000)

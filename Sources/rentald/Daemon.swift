@@ -73,7 +73,8 @@ struct Daemon {
         do {
             return try RentalStore.open(
                 path: settings.storePath,
-                options: .init(synchronous: config.synchronous, busyTimeout: config.busyTimeoutSeconds, policy: config.policy),
+                options: .init(synchronous: config.synchronous, busyTimeout: config.busyTimeoutSeconds, policy: config.policy,
+                              groupCommit: config.groupCommit),
                 logger: logger)
         } catch {
             throw Failure(description: "cannot open the store \(settings.storePath): \(error.message)", exitCode: 74)
@@ -129,6 +130,7 @@ struct Daemon {
             access.replace(new.access)
             LogLevelControl.shared.set(new.logLevel)
             if new.limits != settings.config.limits || new.synchronous != settings.config.synchronous
+                || new.groupCommit != settings.config.groupCommit
                 || new.policy != settings.config.policy || new.socketPath != settings.config.socketPath {
                 logger.notice("reload: [limits], [store], [policy] and the socket take effect at the next restart")
             }

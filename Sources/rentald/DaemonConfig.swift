@@ -18,6 +18,8 @@ struct DaemonConfig: Sendable, Equatable {
     var logLevel: Logger.Level = .info
     /// Durability (`[store] synchronous`: full or normal).
     var synchronous: RentalStore.Synchronous = .full
+    /// Whether concurrent writes share one commit (`[store] group_commit`: yes or no).
+    var groupCommit = true
     /// Busy timeout in seconds (`[store] busy_timeout_seconds`).
     var busyTimeoutSeconds: Double = 5
     /// Request limits (`[limits]`).

@@ -1,0 +1,190 @@
+import GRDB
+import Synchronization
+
+/// Lets concurrent write operations share one transaction and one commit (one fsync), while each still
+/// succeeds or fails on its own.
+///
+/// Operations queue up while a commit is in progress; the next batch takes all of them (up to
+/// ``maxBatch``) into one `BEGIN IMMEDIATE … COMMIT`, each inside its own savepoint: an operation that
+/// throws is rolled back to its savepoint and the others go on. Nobody hears back before `COMMIT` has
+/// returned, so with `synchronous=FULL` no operation is acknowledged before it is durable. When SQLite
+/// drops the whole transaction (a full disk, a lock, memory), or the commit fails in a way that
+/// guarantees nothing was written, each operation of the batch runs again in its own transaction so that
+/// each gets its own answer. Work with side effects outside the database must not come here: it may run
+/// twice.
+final class GroupCommit: Sendable {
+    /// Most operations sharing one commit.
+    static let maxBatch = 256
+
+    private struct State {
+        var pending: [any PendingWrite] = []
+        var draining = false
+        var statistics = GroupCommitStatistics()
+    }
+
+    private let writer: any DatabaseWriter
+    private let state = Mutex(State())
+
+    init(writer: any DatabaseWriter) {
+        self.writer = writer
+    }
+
+    /// What has been committed so far, and how many operations are waiting.
+    var statistics: GroupCommitStatistics {
+        state.withLock { state in
+            var statistics = state.statistics
+            statistics.waiting = state.pending.count
+            return statistics
+        }
+    }
+
+    /// Runs `body` in the next shared transaction and returns its result once that transaction is committed.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = Job(body: body, continuation: continuation)
+            let startDraining = state.withLock { state in
+                state.pending.append(job)
+                if state.draining { return false }
+                state.draining = true
+                return true
+            }
+            if startDraining {
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    /// Commits batches until nothing is waiting.
+    private func drain() async {
+        while true {
+            let batch = state.withLock { state -> [any PendingWrite] in
+                let batch = Array(state.pending.prefix(Self.maxBatch))
+                state.pending.removeFirst(batch.count)
+                if batch.isEmpty { state.draining = false }
+                if !batch.isEmpty {
+                    state.statistics.batches += 1
+                    state.statistics.operations += batch.count
+                    state.statistics.largestBatch = max(state.statistics.largestBatch, batch.count)
+                }
+                return batch
+            }
+            if batch.isEmpty { return }
+            await commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [any PendingWrite]) async {
+        do {
+            try await writer.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    if batch.count == 1 {
+                        // Alone: the transaction is the savepoint; its failure is the operation's.
+                        try batch[0].run(db)
+                    } else {
+                        for job in batch { try Self.runInSavepoint(job, db) }
+                    }
+                    return .commit
+                }
+            }
+            for job in batch { job.finish() }
+        } catch {
+            guard batch.count > 1, Self.nothingWasWritten(error) else {
+                for job in batch { job.fail(error) }
+                return
+            }
+            // SQLite dropped the shared transaction: give each operation its own.
+            state.withLock { $0.statistics.retriedAlone += batch.count }
+            for job in batch {
+                do {
+                    try await writer.write { db in try job.run(db) }
+                    job.finish()
+                } catch {
+                    job.fail(error)
+                }
+            }
+        }
+    }
+
+    /// Runs one operation inside a savepoint of the batch's transaction; its own failure is kept as its
+    /// result. Throws only when the whole transaction is lost.
+    private static func runInSavepoint(_ job: any PendingWrite, _ db: Database) throws {
+        try db.execute(sql: "SAVEPOINT operation")
+        do {
+            try job.run(db)
+            try db.execute(sql: "RELEASE SAVEPOINT operation")
+        } catch {
+            guard db.isInsideTransaction else { throw BatchLost(cause: error) }
+            try db.execute(sql: "ROLLBACK TO SAVEPOINT operation")
+            try db.execute(sql: "RELEASE SAVEPOINT operation")
+            job.keep(error)
+        }
+    }
+
+    /// True for failures after which SQLite guarantees the transaction left nothing behind.
+    private static func nothingWasWritten(_ error: any Error) -> Bool {
+        if error is BatchLost { return true }
+        guard let error = error as? DatabaseError else { return false }
+        return [.SQLITE_FULL, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_NOMEM].contains(error.resultCode)
+    }
+
+    /// SQLite rolled back the shared transaction while an operation ran.
+    private struct BatchLost: Error {
+        let cause: any Error
+    }
+}
+
+/// Counts of a store's group commits.
+package struct GroupCommitStatistics: Sendable, Equatable {
+    /// Operations taken into a shared transaction.
+    package var operations = 0
+    /// Transactions that carried them (each one commit when nothing failed).
+    package var batches = 0
+    /// The most operations in one transaction.
+    package var largestBatch = 0
+    /// Operations run again alone after SQLite dropped their shared transaction.
+    package var retriedAlone = 0
+    /// Operations queued for the next transaction.
+    package var waiting = 0
+}
+
+/// One queued operation, type-erased so that a batch can hold operations of any result type.
+private protocol PendingWrite: AnyObject, Sendable {
+    /// Runs the operation; a thrown error is the operation's own (or the transaction's).
+    func run(_ db: Database) throws
+    /// Keeps `error` as the operation's answer, to be delivered after the commit.
+    func keep(_ error: any Error)
+    /// Delivers the kept answer (after a successful commit).
+    func finish()
+    /// Delivers `error` instead of any kept answer.
+    func fail(_ error: any Error)
+}
+
+private final class Job<T: Sendable>: PendingWrite, @unchecked Sendable {
+    // `outcome` is touched only on the store's writer queue, then read once by the draining task after
+    // the write returned: the writer's serial queue orders the accesses.
+    private let body: @Sendable (Database) throws -> T
+    private let continuation: CheckedContinuation<T, any Error>
+    private var outcome: Result<T, any Error>?
+
+    init(body: @escaping @Sendable (Database) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func run(_ db: Database) throws {
+        outcome = nil
+        outcome = .success(try body(db))
+    }
+
+    func keep(_ error: any Error) {
+        outcome = .failure(error)
+    }
+
+    func finish() {
+        continuation.resume(with: outcome ?? .failure(CancellationError()))
+    }
+
+    func fail(_ error: any Error) {
+        continuation.resume(throwing: error)
+    }
+}
