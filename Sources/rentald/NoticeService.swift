@@ -55,9 +55,12 @@ final class NoticeService: Sendable {
     }
 
     /// Scans at start-up, then whenever a configured time of day passes in a centre's zone. Runs until
-    /// cancelled.
+    /// cancelled, also when scheduled scans are disabled: the daemon stops when one of its tasks ends.
     func run() async {
-        guard settings.enabled else { return }
+        guard settings.enabled else {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            return
+        }
         await scanLogged(centre: nil, reason: "start-up")
         var last = Date()
         while !Task.isCancelled {
