@@ -67,6 +67,12 @@ let package = Package(
         // Test helpers: a journal sender for Tests/system/journal-test.sh and a socket-activation probe.
         .executableTarget(name: "journal-probe", dependencies: ["Systemd"]),
         .executableTarget(name: "listen-fds-probe", dependencies: ["Systemd"]),
+        // Benchmarks against the physical limits (benchmarks/run.sh): RentalKit, and SQLite's C API for the
+        // raw baselines; nothing of the daemon's code.
+        .executableTarget(
+            name: "rental-bench",
+            dependencies: ["RentalKit", .product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(name: "RentaldTests", dependencies: ["RentalClient", "RentalKit"], exclude: ["Snapshots"]),
         .testTarget(

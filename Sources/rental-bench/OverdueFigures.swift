@@ -1,0 +1,224 @@
+import Foundation
+import RentalKit
+
+/// Figures 3, 5 (with loans) and 6: the overdue listing of a large store by raw SQL, by the library
+/// in-process and through the daemon; the daemon's memory after serving it; the time from spawn to
+/// `READY=1` on that store, against `PRAGMA quick_check` alone.
+struct OverdueFigures {
+    let options: BenchOptions
+    let record: (Row) -> Void
+
+    /// The library's loan columns (`Lookup.loanSelect`), repeated so the raw query is the same SQL.
+    static let loanSelect = """
+        SELECT l.*, u.inventory_number, t.code AS type_code, f.reference, c.code AS centre_code,
+               r.code AS returned_code
+        FROM loan l
+        JOIN unit u ON u.id = l.unit_id
+        JOIN item_type t ON t.id = u.item_type_id
+        JOIN family f ON f.id = l.family_id
+        JOIN centre c ON c.id = l.centre_id
+        LEFT JOIN centre r ON r.id = l.returned_to_centre_id
+        """
+
+    /// The library's overdue query (`RentalStore.overdueScan`): each centre with its own today, joined to
+    /// one range scan per centre of the covering partial index `loan_open_by_due`.
+    static func overdueScan(_ db: SQLiteConnection) throws -> (sql: String, arguments: [(any Sendable)?]) {
+        let statement = try db.prepare("SELECT id, time_zone FROM centre ORDER BY id")
+        var arguments: [(any Sendable)?] = []
+        var count = 0
+        while try statement.step() {
+            let zone = TimeZone(identifier: statement.text(1) ?? "") ?? .gmt
+            arguments += [statement.int64(0), LocalDate(Date(), in: zone).description]
+            count += 1
+        }
+        let values = Array(repeating: "(?, ?)", count: count).joined(separator: ", ")
+        return ("""
+            WITH today(centre_id, day) AS (VALUES \(values))
+            SELECT l.id FROM today CROSS JOIN loan l
+            WHERE l.state = 'open' AND l.centre_id = today.centre_id AND l.due_date < today.day
+            """, arguments)
+    }
+
+    /// The whole overdue listing in one statement: the library's SQL without pages.
+    static func rawSingle(_ path: String) throws -> Int {
+        let db = try SQLiteConnection(path: path, readOnly: true)
+        let (scan, arguments) = try overdueScan(db)
+        let statement = try db.prepare(loanSelect + " WHERE l.state = 'open' AND l.id IN (\(scan)) ORDER BY l.id")
+        try statement.bind(arguments)
+        var rows = 0
+        var checksum = 0
+        while try statement.step() {
+            checksum &+= statement.touchRow()
+            rows += 1
+        }
+        return checksum == 0 ? -1 : rows
+    }
+
+    /// The listing exactly as the library pages it (1000 per page, `l.id > after`), through the C API.
+    static func rawPaged(_ path: String) throws -> Int {
+        let db = try SQLiteConnection(path: path, readOnly: true)
+        let (scan, arguments) = try overdueScan(db)
+        let first = try db.prepare(loanSelect + " WHERE l.state = 'open' AND l.id IN (\(scan)) ORDER BY l.id LIMIT ?")
+        let next = try db.prepare(loanSelect + " WHERE l.state = 'open' AND l.id IN (\(scan)) AND l.id > ? ORDER BY l.id LIMIT ?")
+        var rows = 0
+        var after: Int64?
+        while true {
+            let statement = after == nil ? first : next
+            statement.reset()
+            try statement.bind(arguments + (after.map { [$0, 1000] } ?? [1000]))
+            var page = 0
+            while try statement.step() {
+                _ = statement.touchRow()
+                after = statement.int64(0)
+                page += 1
+            }
+            rows += page
+            if page < 1000 { return rows }
+        }
+    }
+
+    /// The listing through RentalStore, as a service linking the library would do it.
+    static func library(_ store: RentalStore) async throws -> Int {
+        var rows = 0
+        var after: Int64?
+        while true {
+            let page = try await store.loans(LoanFilter(overdueOnly: true, afterID: after, limit: 1000))
+            rows += page.count
+            after = page.last?.id
+            if page.count < 1000 { return rows }
+        }
+    }
+
+    /// The listing through the daemon, every page over one keep-alive connection.
+    static func daemon(_ socket: String) throws -> Int {
+        let connection = try HTTPConnection(path: socket)
+        var rows = 0
+        var after: String?
+        while true {
+            let path = "/v1/loans?overdue=true&limit=1000" + (after.map { "&after=\($0)" } ?? "")
+            let answer = try connection.roundTrip(HTTPConnection.request("GET", path))
+            guard answer.status == 200 else {
+                throw BenchError("GET \(path): \(answer.status) \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
+            }
+            rows += count(#""id":"#, in: answer.body)
+            guard let cursor = nextCursor(answer.body) else { return rows }
+            after = cursor
+        }
+    }
+
+    /// Occurrences of `needle` in `bytes`.
+    static func count(_ needle: String, in bytes: [UInt8]) -> Int {
+        let pattern = Array(needle.utf8)
+        guard bytes.count >= pattern.count else { return 0 }
+        var found = 0
+        var index = 0
+        let last = bytes.count - pattern.count
+        while index <= last {
+            if bytes[index] == pattern[0], Array(bytes[index..<(index + pattern.count)]) == pattern {
+                found += 1
+                index += pattern.count
+            } else {
+                index += 1
+            }
+        }
+        return found
+    }
+
+    /// The `next` cursor of a page (`"next":"123"`, the last key), or nil on the last page.
+    static func nextCursor(_ body: [UInt8]) -> String? {
+        let tail = String(decoding: body.suffix(64), as: UTF8.self)
+        guard let range = tail.range(of: #""next":""#) else { return nil }
+        let cursor = tail[range.upperBound...].prefix { $0 != "\"" }
+        return cursor.isEmpty ? nil : String(cursor)
+    }
+
+    /// Runs `body` `times` times; the median seconds, after checking each run found `expected` rows.
+    func median(_ label: String, times: Int, expected: Int, _ body: () async throws -> Int) async throws -> Double {
+        var seconds: [Double] = []
+        _ = try await body()  // warm-up: caches and page cache as they are in a running service
+        for _ in 0..<times {
+            let (elapsed, rows) = try await Monotonic.time(body)
+            guard rows == expected else { throw BenchError("\(label) found \(rows) overdue loans, expected \(expected)") }
+            seconds.append(elapsed)
+        }
+        let sample = Sample(seconds)
+        say("  \(label): median \(Format.millis(sample.median)) (runs: \(seconds.map(Format.millis).joined(separator: ", ")))")
+        return sample.median
+    }
+
+    func run() async throws {
+        let directory = options.work + "/overdue"
+        let size = "\(Format.count(Double(options.overdueLoans))) loans, \(Format.count(Double(options.overdueCount))) overdue"
+        say("overdue store: \(size), \(Format.count(Double(options.openLoans))) open ...")
+        let (buildSeconds, store) = try await Monotonic.time {
+            try await OverdueStore.create(in: directory + "/state", loans: options.overdueLoans, open: options.openLoans,
+                                          overdue: options.overdueCount)
+        }
+        let bytes = ((try? FileManager.default.attributesOfItem(atPath: store.path))?[.size] as? Int) ?? 0
+        say("  built in \(String(format: "%.1f", buildSeconds)) s, \(Format.count(Double(bytes) / 1_000_000)) MB")
+        let expected = store.overdue
+        let times = options.repeats
+
+        if options.runs("overdue") {
+            let raw = try await median("raw SQLite, one statement", times: times, expected: expected) { try Self.rawSingle(store.path) }
+            let rawLabel = "raw SQLite, one statement: \(Format.millis(raw))"
+            let paged = try await median("raw SQLite, the library's pages", times: times, expected: expected) { try Self.rawPaged(store.path) }
+            let (openSeconds, library) = try Monotonic.time { try RentalStore.open(path: store.path) }
+            let inProcess = try await median("RentalStore in-process", times: times, expected: expected) { try await Self.library(library) }
+            try library.close()
+            let prefix = "overdue listing, \(size)"
+            record(Row("\(prefix): raw SQLite C API, the library's SQL as one statement", measured: Format.millis(raw)))
+            record(Row("\(prefix): raw SQLite C API, the library's SQL in its pages of 1000", measured: Format.millis(paged),
+                       baseline: rawLabel, ratio: Format.ratio(paged / raw)))
+            record(Row("\(prefix): RentalStore in-process (pages of 1000)", measured: Format.millis(inProcess),
+                       baseline: rawLabel, ratio: Format.ratio(inProcess / raw)))
+            record(Row("RentalStore.open on that store (quick_check, migration check)", measured: Format.millis(openSeconds)))
+
+            let daemon = try Daemon(binary: options.rentald, directory: directory, stateDirectory: directory + "/state",
+                                    groupCommit: .unset)
+            let socket = daemon.socket
+            let cpuBefore = daemon.process.cpuSeconds()
+            let served = try await median("through rentald", times: times, expected: expected) { try Self.daemon(socket) }
+            let daemonCPU = (daemon.process.cpuSeconds() - cpuBefore) / Double(times + 1)
+            let ownBefore = ChildProcess.ownCPUSeconds()
+            for _ in 0..<times { _ = try Self.rawSingle(store.path) }
+            let rawCPU = (ChildProcess.ownCPUSeconds() - ownBefore) / Double(times)
+            record(Row("\(prefix): through rentald (GET /v1/loans?overdue=true, every page)", measured: Format.millis(served),
+                       baseline: rawLabel, ratio: Format.ratio(served / raw), target: "≤ 1.5× raw", met: served / raw <= 1.5))
+            record(Row("CPU per overdue listing: rentald (user+sys) vs raw SQLite one statement", measured: Format.millis(daemonCPU),
+                       baseline: "raw SQLite: \(Format.millis(rawCPU))", ratio: Format.ratio(daemonCPU / rawCPU)))
+            if options.runs("memory"), let memory = daemon.process.memory() {
+                record(Row("rentald memory with \(Format.count(Double(options.overdueLoans))) loans, after the overdue listings",
+                           measured: "VmRSS \(Format.megabytes(kibibytes: memory.rss)), VmHWM \(Format.megabytes(kibibytes: memory.hwm))",
+                           target: options.quick ? "≤ 96 MB at 1M (not this size)" : "≤ 96 MB",
+                           met: options.quick ? nil : memory.rss * 1024 <= 96_000_000))
+            }
+            try daemon.stop()
+        }
+
+        if options.runs("startup") {
+            var ready: [Double] = []
+            for _ in 0..<options.startupRuns {
+                let daemon = try Daemon(binary: options.rentald, directory: directory, stateDirectory: directory + "/state",
+                                        groupCommit: .unset)
+                ready.append(daemon.readySeconds)
+                try daemon.stop()
+            }
+            var checks: [Double] = []
+            for _ in 0..<3 {
+                let db = try SQLiteConnection(path: store.path, readOnly: true)
+                let (seconds, result) = try Monotonic.time { try db.text("PRAGMA quick_check") }
+                guard result == "ok" else { throw BenchError("quick_check: \(result ?? "no answer")") }
+                checks.append(seconds)
+            }
+            let readyMedian = Sample(ready).median
+            let check = Sample(checks).median
+            say("  spawn → READY=1: \(ready.map(Format.millis).joined(separator: ", ")); quick_check alone: \(checks.map(Format.millis).joined(separator: ", "))")
+            record(Row("spawn → READY=1 with the \(Format.count(Double(options.overdueLoans)))-loan store (median of \(ready.count), warm page cache)",
+                       measured: Format.millis(readyMedian), baseline: "PRAGMA quick_check alone: \(Format.millis(check))",
+                       ratio: Format.ratio(readyMedian / check), target: options.quick ? "≤ 150 ms at 1M (not this size)" : "≤ 150 ms",
+                       met: options.quick ? nil : readyMedian <= 0.150))
+            record(Row("spawn → READY=1 with that store, p90", measured: Format.millis(Sample(ready).p90)))
+        }
+    }
+}
