@@ -182,6 +182,18 @@ public final class RentalStore: Sendable {
 }
 
 extension RentalError {
+    /// "a family with this reference exists already" from SQLite's "UNIQUE constraint failed: family.reference":
+    /// the table and column, said in words, without SQL.
+    static func alreadyExists(constraint: String) -> String {
+        let columns = constraint.split(separator: ":", maxSplits: 1).last.map(String.init) ?? ""
+        let pairs = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).split(separator: ".") }
+        guard let table = pairs.first?.first, pairs.allSatisfy({ $0.count == 2 && $0[0] == table }) else {
+            return "it exists already"
+        }
+        let fields = pairs.map { $0[1].replacingOccurrences(of: "_", with: " ") }.joined(separator: " and ")
+        return "a \(table.replacingOccurrences(of: "_", with: " ")) with this \(fields) exists already"
+    }
+
     /// Maps any error met inside the store to a ``RentalError``, without SQL or bound values.
     package init(mapping error: any Error) {
         if let error = error as? RentalError {
@@ -209,7 +221,7 @@ extension RentalError {
                 self = RentalError(.unitNotAvailable, "the unit is already on an open loan")
             } else if error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
                         || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-                self = RentalError(.alreadyExists, "already exists (\(what))")
+                self = RentalError(.alreadyExists, Self.alreadyExists(constraint: what))
             } else {
                 self = RentalError(.invalidInput, "refused by the store (\(what))")
             }

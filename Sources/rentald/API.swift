@@ -219,13 +219,13 @@ struct API: HTTPHandler {
 
         // Backups
         if call.matches(.POST, "backups") {
+            try who.requireAdmin("a backup")
             let name = try call.body(BackupRequest.self).name
             let allowed = name.hasSuffix(".sqlite") && !name.hasPrefix(".") && name.count <= 100
                 && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
             guard allowed else {
                 throw RentalError(.invalidInput, "name: a file name of letters, digits, '.', '_', '-' ending in .sqlite (it is written to the backup directory)")
             }
-            try who.requireAdmin("a backup")
             do {
                 try FileManager.default.createDirectory(atPath: backupDirectory, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: 0o700])

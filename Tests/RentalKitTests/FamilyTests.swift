@@ -114,6 +114,7 @@ struct FamilyTests {
             _ = try await world.store.registerFamily(TestWorld.family(TestWorld.familyRef, surname: "Другая"), by: world.staff)
         }
         #expect(error.code == .alreadyExists)
+        #expect(error.message == "a family with this reference exists already", "said in words, without SQL")
         #expect(try await world.store.family(TestWorld.familyRef).contactSurname == TestWorld.surname)
     }
 
