@@ -115,7 +115,8 @@ enum Lookup {
     static func family(_ db: Database, _ reference: String) throws -> (id: Int64, family: Family) {
         let ref = try Validate.identifier(reference, field: "family")
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM family WHERE reference = ?", arguments: [ref]) else {
-            throw RentalError(.familyNotFound, "no family with reference \(ref)")
+            // Not repeated: staff may have typed a surname or a phone number where the reference belongs.
+            throw RentalError(.familyNotFound, "no family with that reference")
         }
         let id: Int64 = row["id"]
         let children = try Row.fetchAll(db, sql: "SELECT birth_date, expected FROM child WHERE family_id = ? ORDER BY birth_date",

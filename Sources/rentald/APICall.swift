@@ -63,11 +63,16 @@ struct APICall {
         match(method, pattern) != nil
     }
 
+    /// The error for a path no route takes. It does not repeat the path: a client may have put a name or
+    /// a phone number where a reference belongs.
     static func unknownRoute(_ call: APICall) -> RentalError {
-        if let first = call.path.first, knownPrefixes.contains(first), call.path.count <= 4 {
-            return RentalError(.methodNotAllowed, "\(call.method.rawValue) is not allowed on \(RentalAPI.basePath)/\(call.path.joined(separator: "/"))")
+        guard let first = call.path.first, knownPrefixes.contains(first) else {
+            return RentalError(.routeNotFound, "no such path in the API")
         }
-        return RentalError(.routeNotFound, "no such path: \(RentalAPI.basePath)/\(call.path.joined(separator: "/"))")
+        if call.path.count <= 4 {
+            return RentalError(.methodNotAllowed, "\(call.method.rawValue) is not allowed on this path under \(RentalAPI.basePath)/\(first)")
+        }
+        return RentalError(.routeNotFound, "no such path under \(RentalAPI.basePath)/\(first)")
     }
 
     /// Decodes the JSON body.
@@ -108,7 +113,10 @@ struct APICall {
             return RentalError(.invalidInput, "\(field(context.codingPath)): expected \(Self.typeName(type)), got null")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty { return RentalError(.malformedRequest, "the body is not valid JSON") }
-            return RentalError(.invalidInput, "\(field(context.codingPath)): \(context.debugDescription)")
+            // The protocol's own decoders say what they expect ("expected a date as YYYY-MM-DD");
+            // Foundation's messages for enumerations repeat the value, which may be personal data.
+            let reason = context.debugDescription.hasPrefix("expected ") ? context.debugDescription : "not a valid value"
+            return RentalError(.invalidInput, "\(field(context.codingPath)): \(reason)")
         @unknown default:
             return RentalError(.invalidInput, "the body does not match the expected shape")
         }

@@ -161,7 +161,10 @@ final class HTTPServer: Sendable {
                         state.connections[id]?.served += 1
                         return state.shuttingDown
                     }
-                    let keepAlive = head.isKeepAlive && !stopping
+                    // NIO's decoder stops parsing after a request that asks for an upgrade (or a CONNECT), so
+                    // nothing more would be read from this connection until the idle timeout: close it.
+                    let upgrade = head.method == .CONNECT || head.headers.contains(name: "upgrade")
+                    let keepAlive = head.isKeepAlive && !stopping && !upgrade
                     try await write(response, keepAlive: keepAlive, to: outbound)
                     if !keepAlive { return }
                 }
