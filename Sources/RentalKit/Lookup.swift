@@ -42,7 +42,7 @@ enum Lookup {
     }
 
     static func centre(_ db: Database, _ code: String) throws -> (id: Int64, centre: Centre) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM centre WHERE code = ?", arguments: [code]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM centre WHERE code = ?"), arguments: [code]) else {
             throw RentalError(.centreNotFound, "no centre with code \(code)")
         }
         let id: Int64 = row["id"]
@@ -50,7 +50,7 @@ enum Lookup {
     }
 
     static func centreID(_ db: Database, _ code: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM centre WHERE code = ?", arguments: [code]) else {
+        guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM centre WHERE code = ?"), arguments: [code]) else {
             throw RentalError(.centreNotFound, "no centre with code \(code)")
         }
         return id
@@ -75,7 +75,7 @@ enum Lookup {
     }
 
     static func itemType(_ db: Database, _ code: String) throws -> (id: Int64, itemType: ItemType) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM item_type WHERE code = ?", arguments: [code]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM item_type WHERE code = ?"), arguments: [code]) else {
             throw RentalError(.itemTypeNotFound, "no item type with code \(code)")
         }
         return (row["id"], itemType(row))
@@ -104,7 +104,7 @@ enum Lookup {
 
     static func unit(_ db: Database, _ inventoryNumber: String) throws -> (id: Int64, unit: RentalUnit) {
         let number = try Validate.identifier(inventoryNumber, field: "inventoryNumber")
-        guard let row = try Row.fetchOne(db, sql: unitSelect + " WHERE u.inventory_number = ?", arguments: [number]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: unitSelect + " WHERE u.inventory_number = ?"), arguments: [number]) else {
             throw RentalError(.unitNotFound, "no unit with inventory number \(number)")
         }
         return (row["id"], unit(row))
@@ -114,12 +114,12 @@ enum Lookup {
 
     static func family(_ db: Database, _ reference: String) throws -> (id: Int64, family: Family) {
         let ref = try Validate.identifier(reference, field: "family")
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM family WHERE reference = ?", arguments: [ref]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM family WHERE reference = ?"), arguments: [ref]) else {
             // Not repeated: staff may have typed a surname or a phone number where the reference belongs.
             throw RentalError(.familyNotFound, "no family with that reference")
         }
         let id: Int64 = row["id"]
-        let children = try Row.fetchAll(db, sql: "SELECT birth_date, expected FROM child WHERE family_id = ? ORDER BY birth_date",
+        let children = try Row.fetchAll(db.cachedStatement(sql: "SELECT birth_date, expected FROM child WHERE family_id = ? ORDER BY birth_date"),
                                         arguments: [id]).compactMap { child in
             LocalDate(child["birth_date"] as String).map { Child(birthDate: $0, expected: child["expected"]) }
         }
@@ -161,7 +161,7 @@ enum Lookup {
     }
 
     static func loan(_ db: Database, id: Int64) throws -> Loan {
-        guard let row = try Row.fetchOne(db, sql: loanSelect + " WHERE l.id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: loanSelect + " WHERE l.id = ?"), arguments: [id]) else {
             throw RentalError(.loanNotFound, "no loan with id \(id)")
         }
         return loan(row)

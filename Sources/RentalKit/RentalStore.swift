@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// The RentalKit store: one SQLite file and every operation of a social rental point.
 ///
@@ -36,34 +37,57 @@ public final class RentalStore: Sendable {
         /// Whether concurrent operations share one commit (one fsync), each in its own savepoint
         /// (default true). Every operation is still acknowledged only after the commit holding it.
         public var groupCommit: Bool
+        /// When SQLite's `quick_check` of the whole file runs (default ``IntegrityCheck/atOpen``).
+        public var integrityCheck: IntegrityCheck
 
         /// Creates options.
         public init(synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, policy: RentalPolicy = .init(),
-                    groupCommit: Bool = true) {
+                    groupCommit: Bool = true, integrityCheck: IntegrityCheck = .atOpen) {
             self.synchronous = synchronous
             self.busyTimeout = busyTimeout
             self.policy = policy
             self.groupCommit = groupCommit
+            self.integrityCheck = integrityCheck
         }
+    }
+
+    /// When the whole file is checked with SQLite's `quick_check` (it reads every page: about 0.4 s for a
+    /// million loans here).
+    public enum IntegrityCheck: Sendable {
+        /// Before ``open(path:options:clock:logger:)`` returns: a damaged file is never opened.
+        case atOpen
+        /// At open only when the file was not closed cleanly by ``close()`` or changed since (a crash, a
+        /// power cut, a copy put in place); otherwise ``integrityCheckDeferred`` is true and the caller runs
+        /// ``checkIntegrity()`` soon after (a daemon: right after it is ready).
+        case atOpenUnlessClosedCleanly
     }
 
     let writer: any DatabaseWriter
     private let groupCommit: GroupCommit?
+    /// True when the file was closed cleanly and left untouched since, and ``Options/integrityCheck`` let
+    /// the `quick_check` wait: run ``checkIntegrity()``.
+    public let integrityCheckDeferred: Bool
+    /// Whether a `quick_check` passed while this store was open (only then does ``close()`` mark the file).
+    private let verified: Mutex<Bool>
     /// Where "now" comes from.
     public let clock: any RentalClock
     /// The configurable rules in force.
     public let policy: RentalPolicy
     let logger: Logger
 
-    private init(writer: any DatabaseWriter, options: Options, clock: any RentalClock, logger: Logger) throws {
+    private init(writer: any DatabaseWriter, options: Options, clock: any RentalClock, logger: Logger,
+                 closedCleanly: Bool = false) throws {
         self.writer = writer
         self.groupCommit = options.groupCommit ? GroupCommit(writer: writer) : nil
         self.clock = clock
         self.policy = options.policy
         self.logger = logger
+        integrityCheckDeferred = closedCleanly && options.integrityCheck == .atOpenUnlessClosedCleanly
+        let checkNow = !integrityCheckDeferred
+        verified = Mutex(checkNow)
         let (superseded, applied, healthy) = try writer.read { db in
             (try Schema.migrator.hasBeenSuperseded(db), try Schema.migrator.appliedIdentifiers(db),
-             try String.fetchAll(db, sql: "PRAGMA quick_check") == ["ok"])
+             try !checkNow || String.fetchAll(db, sql: "PRAGMA quick_check") == ["ok"])
         }
         guard healthy else {
             throw RentalError(.storageCorrupt, "the store failed SQLite's quick_check: restore it from a backup")
@@ -92,8 +116,10 @@ public final class RentalStore: Sendable {
     public static func open(path: String, options: Options = .init(), clock: any RentalClock = SystemClock(),
                             logger: Logger = Logger(label: "RentalKit")) throws(RentalError) -> RentalStore {
         do {
+            let closedCleanly = CleanShutdown.take(path)
             let pool = try DatabasePool(path: path, configuration: configuration(options))
-            let store = try RentalStore(writer: pool, options: options, clock: clock, logger: logger)
+            let store = try RentalStore(writer: pool, options: options, clock: clock, logger: logger,
+                                        closedCleanly: closedCleanly)
             logger.debug("store opened", metadata: ["path": "\(path)"])
             return store
         } catch {
@@ -128,14 +154,33 @@ public final class RentalStore: Sendable {
         try await read { db in try Schema.migrator.appliedMigrations(db) }
     }
 
-    /// Closes the store; further calls fail. Waits for operations in flight to finish.
+    /// Closes the store; further calls fail. Waits for operations in flight to finish. A file store
+    /// closed this way is marked as closed cleanly (see ``IntegrityCheck/atOpenUnlessClosedCleanly``).
     public func close() throws(RentalError) {
         do {
-            if let pool = writer as? DatabasePool { try pool.close() }
+            if let pool = writer as? DatabasePool {
+                // Move everything into the main file and empty the log (the pool's last connection is a
+                // read-only reader, which cannot), so that the mark describes the whole store.
+                let checkpointed = try? pool.writeWithoutTransaction { db in
+                    try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { $0[0] as Int } == 0
+                }
+                try pool.close()
+                if checkpointed == true, verified.withLock({ $0 }) { CleanShutdown.mark(pool.path) }
+            }
             if let queue = writer as? DatabaseQueue { try queue.close() }
         } catch {
             throw RentalError(mapping: error)
         }
+    }
+
+    /// Runs SQLite's `quick_check` over the whole file (on a reader, beside other operations).
+    /// - Throws: ``RentalError/Code/storageCorrupt`` when the file is damaged.
+    public func checkIntegrity() async throws(RentalError) {
+        let result = try await read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        guard result == ["ok"] else {
+            throw RentalError(.storageCorrupt, "the store failed SQLite's quick_check: restore it from a backup")
+        }
+        verified.withLock { $0 = true }
     }
 
     // MARK: - Transactions

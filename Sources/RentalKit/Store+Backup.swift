@@ -31,8 +31,8 @@ extension RentalStore {
         defer { try? copy.close() }
         try writer.backup(to: copy)
         return try copy.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = DELETE")
-            return try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"]
+            try db.cachedStatement(sql: "PRAGMA journal_mode = DELETE").execute()
+            return try String.fetchAll(db.cachedStatement(sql: "PRAGMA integrity_check")) == ["ok"]
         }
     }
 }
@@ -49,7 +49,7 @@ extension RentalStore {
             let source = try DatabaseQueue(path: backup, configuration: config)
             defer { try? source.close() }
             let (verdict, superseded) = try source.read { db in
-                (try String.fetchAll(db, sql: "PRAGMA integrity_check"), try Schema.migrator.hasBeenSuperseded(db))
+                (try String.fetchAll(db.cachedStatement(sql: "PRAGMA integrity_check")), try Schema.migrator.hasBeenSuperseded(db))
             }
             guard verdict == ["ok"] else { throw RentalError(.storageCorrupt, "the backup fails its integrity check; nothing was changed") }
             guard !superseded else { throw RentalError(.storageFailure, "the backup comes from a newer version of RentalKit; nothing was changed") }

@@ -12,11 +12,11 @@ extension RentalStore {
         type.recallNote = try Validate.optionalText(type.recallNote, field: "recallNote", max: 500)
         let stored = type
         return try await write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO item_type (code, name, category, sanitise_after_return, safety_check_days,
                                        infant_age_limit_months, recalled, recall_note)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [stored.code, stored.name, stored.category.rawValue, stored.sanitiseAfterReturn,
+                """).execute(arguments: [stored.code, stored.name, stored.category.rawValue, stored.sanitiseAfterReturn,
                                  stored.safetyCheckDays, stored.infantAgeLimitMonths, stored.recalled, stored.recallNote])
             try self.audit(db, who, "item_type.add", "item_type", stored.code, ["category": stored.category.rawValue])
             return stored
@@ -30,7 +30,7 @@ extension RentalStore {
 
     /// The whole catalogue, by code.
     public func itemTypes() async throws(RentalError) -> [ItemType] {
-        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM item_type ORDER BY code").map(Lookup.itemType) }
+        try await read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM item_type ORDER BY code")).map(Lookup.itemType) }
     }
 
     /// Recalls an item type (no checkouts while recalled) or lifts the recall. Admin only.
@@ -40,7 +40,7 @@ extension RentalStore {
         let note = try Validate.optionalText(note, field: "note", max: 500)
         return try await write { db in
             let (id, _) = try Lookup.itemType(db, code)
-            try db.execute(sql: "UPDATE item_type SET recalled = ?, recall_note = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE item_type SET recalled = ?, recall_note = ? WHERE id = ?").execute(
                            arguments: [recalled, recalled ? note : nil, id])
             try self.audit(db, who, recalled ? "item_type.recall" : "item_type.recall_lifted", "item_type", code)
             return try Lookup.itemType(db, code).itemType

@@ -28,7 +28,7 @@ extension RentalStore {
     public func centres() async throws(RentalError) -> [Centre] {
         try await read { db in
             let closures = try Lookup.closuresByCentre(db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM centre ORDER BY code").map { row in
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM centre ORDER BY code")).map { row in
                 Lookup.centre(row, closures: closures[row["id"]] ?? [])
             }
         }
@@ -39,7 +39,7 @@ extension RentalStore {
         try who.requireAdmin("changing opening days")
         return try await write { db in
             let (id, _) = try Lookup.centre(db, code)
-            try db.execute(sql: "UPDATE centre SET open_days = ? WHERE id = ?", arguments: [Lookup.mask(days), id])
+            try db.cachedStatement(sql: "UPDATE centre SET open_days = ? WHERE id = ?").execute(arguments: [Lookup.mask(days), id])
             try self.audit(db, who, "centre.open_days", "centre", code,
                            ["openDays": Weekday.allCases.filter(days.contains).map(\.rawValue).joined(separator: ",")])
             return try Lookup.centre(db, code).centre
@@ -74,7 +74,7 @@ extension RentalStore {
         try who.requireCirculation(at: code, "removing a closure")
         try await write { db in
             let (centreID, _) = try Lookup.centre(db, code)
-            try db.execute(sql: "DELETE FROM closure WHERE id = ? AND centre_id = ?", arguments: [id, centreID])
+            try db.cachedStatement(sql: "DELETE FROM closure WHERE id = ? AND centre_id = ?").execute(arguments: [id, centreID])
             guard db.changesCount == 1 else { throw RentalError(.invalidInput, "closure \(id) does not belong to centre \(code)") }
             try self.audit(db, who, "centre.closure.remove", "centre", code, ["closure": "\(id)"])
         }
@@ -87,14 +87,14 @@ extension RentalStore {
         return try await write { db in
             let (centreID, centre) = try Lookup.centre(db, code)
             let calendar = centre.calendar
-            let open = try Row.fetchAll(db, sql: "SELECT id, due_date FROM loan WHERE centre_id = ? AND state = 'open'",
+            let open = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, due_date FROM loan WHERE centre_id = ? AND state = 'open'"),
                                         arguments: [centreID])
             var moved: [Loan] = []
             for row in open {
                 let loanID: Int64 = row["id"]
                 guard let due = LocalDate(row["due_date"] as String), !calendar.isOpen(due) else { continue }
                 let newDue = try calendar.nextOpenDay(onOrAfter: due)
-                try db.execute(sql: "UPDATE loan SET due_date = ? WHERE id = ?", arguments: [newDue.description, loanID])
+                try db.cachedStatement(sql: "UPDATE loan SET due_date = ? WHERE id = ?").execute(arguments: [newDue.description, loanID])
                 try self.audit(db, who, "loan.due_date.shift", "loan", "\(loanID)",
                                ["from": due.description, "to": newDue.description])
                 moved.append(try Lookup.loan(db, id: loanID))

@@ -10,11 +10,11 @@ extension RentalStore {
         try validate(&family)
         let stored = family
         return try await write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO family (reference, contact_surname, contact_given_names, surname_folded, phone, phone_digits,
                                     address, low_income_until, social_contract, consent_on, status)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [stored.reference, stored.contactSurname, stored.contactGivenNames,
+                """).execute(arguments: [stored.reference, stored.contactSurname, stored.contactGivenNames,
                                  Validate.folded(stored.contactSurname), stored.phone, Validate.phoneDigits(stored.phone),
                                  stored.address, stored.lowIncomeUntil.description, stored.socialContract,
                                  stored.consentOn?.description, stored.status.rawValue])
@@ -45,15 +45,15 @@ extension RentalStore {
             if let value = update.consentOn { new.consentOn = value }
             if let value = update.children { new.children = value }
             try self.validate(&new)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE family SET contact_surname = ?, contact_given_names = ?, surname_folded = ?, phone = ?,
                     phone_digits = ?, address = ?, low_income_until = ?, social_contract = ?, consent_on = ?
                 WHERE id = ?
-                """, arguments: [new.contactSurname, new.contactGivenNames, Validate.folded(new.contactSurname),
+                """).execute(arguments: [new.contactSurname, new.contactGivenNames, Validate.folded(new.contactSurname),
                                  new.phone, Validate.phoneDigits(new.phone), new.address, new.lowIncomeUntil.description,
                                  new.socialContract, new.consentOn?.description, id])
             if new.children != old.children {
-                try db.execute(sql: "DELETE FROM child WHERE family_id = ?", arguments: [id])
+                try db.cachedStatement(sql: "DELETE FROM child WHERE family_id = ?").execute(arguments: [id])
                 try Self.saveChildren(db, familyID: id, new.children)
             }
             let changed = Self.changedFields(old, new)
@@ -68,7 +68,7 @@ extension RentalStore {
         try who.requireWrite("changing a family's status")
         return try await write { db in
             let (id, family) = try Lookup.family(db, reference)
-            try db.execute(sql: "UPDATE family SET status = ? WHERE id = ?", arguments: [status.rawValue, id])
+            try db.cachedStatement(sql: "UPDATE family SET status = ? WHERE id = ?").execute(arguments: [status.rawValue, id])
             try self.audit(db, who, status == .active ? "family.reinstate" : "family.suspend", "family", family.reference)
             return try Lookup.family(db, family.reference).family
         }
@@ -85,15 +85,15 @@ extension RentalStore {
         return try await read { db in
             let references: [String]
             if isPhone {
-                references = try String.fetchAll(db, sql: """
+                references = try String.fetchAll(db.cachedStatement(sql: """
                     SELECT reference FROM family WHERE phone_digits = ? OR phone_digits LIKE ? ESCAPE '\\'
                     ORDER BY reference LIMIT ?
-                    """, arguments: [digits, "%" + Validate.likeEscaped(digits), limit])
+                    """), arguments: [digits, "%" + Validate.likeEscaped(digits), limit])
             } else {
-                references = try String.fetchAll(db, sql: """
+                references = try String.fetchAll(db.cachedStatement(sql: """
                     SELECT reference FROM family WHERE reference = ? OR surname_folded LIKE ? ESCAPE '\\'
                     ORDER BY reference LIMIT ?
-                    """, arguments: [query.uppercased(), "%" + Validate.likeEscaped(Validate.folded(query)) + "%", limit])
+                    """), arguments: [query.uppercased(), "%" + Validate.likeEscaped(Validate.folded(query)) + "%", limit])
             }
             return try references.map { try Lookup.family(db, $0).family }
         }
@@ -124,7 +124,7 @@ extension RentalStore {
 
     private static func saveChildren(_ db: Database, familyID: Int64, _ children: [Child]) throws {
         for child in children {
-            try db.execute(sql: "INSERT INTO child (family_id, birth_date, expected) VALUES (?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO child (family_id, birth_date, expected) VALUES (?, ?, ?)").execute(
                            arguments: [familyID, child.birthDate.description, child.expected])
         }
     }

@@ -82,17 +82,17 @@ extension RentalStore {
                 throw RentalError(.familyHasOverdue, "family \(family.reference) has overdue loan \(overdue)")
             }
             if let max = rule.maxOpenLoans {
-                let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM loan WHERE family_id = ? AND state = 'open'",
+                let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM loan WHERE family_id = ? AND state = 'open'"),
                                             arguments: [familyID]) ?? 0
                 guard open < max else {
                     throw RentalError(.loanLimitReached, "family \(family.reference) has \(open) open loans; the limit is \(max)")
                 }
             }
             if let max = rule.maxOpenLoansInCategory {
-                let open = try Int.fetchOne(db, sql: """
+                let open = try Int.fetchOne(db.cachedStatement(sql: """
                     SELECT count(*) FROM loan l JOIN unit u ON u.id = l.unit_id JOIN item_type t ON t.id = u.item_type_id
                     WHERE l.family_id = ? AND l.state = 'open' AND t.category = ?
-                    """, arguments: [familyID, type.category.rawValue]) ?? 0
+                    """), arguments: [familyID, type.category.rawValue]) ?? 0
                 guard open < max else {
                     throw RentalError(.categoryLimitReached,
                                       "family \(family.reference) has \(open) open \(type.category.rawValue) loans; the limit is \(max)")
@@ -106,14 +106,14 @@ extension RentalStore {
             }
 
             let due = try centre.calendar.dueDate(issuedOn: issuedOn, period: rule.period)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO loan (unit_id, family_id, centre_id, issued_by, issued_at, issued_on, backdated, due_date,
                                   request_key)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [unitID, familyID, centreID, who.name, RentalStore.millis(issueInstant),
+                """).execute(arguments: [unitID, familyID, centreID, who.name, RentalStore.millis(issueInstant),
                                  issuedOn.description, backdated, due.description, requestKey])
             let loanID = db.lastInsertedRowID
-            try db.execute(sql: "UPDATE unit SET status = 'on_loan' WHERE id = ? AND status = 'available'", arguments: [unitID])
+            try db.cachedStatement(sql: "UPDATE unit SET status = 'on_loan' WHERE id = ? AND status = 'available'").execute(arguments: [unitID])
             var details = ["unit": unit.inventoryNumber, "family": family.reference, "centre": centre.code,
                            "due": due.description, "rule": "\(rule.id)"]
             if backdated { details["backdatedTo"] = issuedOn.description }
@@ -150,16 +150,16 @@ extension RentalStore {
             guard loan.renewals < rule.renewalsAllowed else {
                 throw RentalError(.renewalLimitReached, "loan \(id) was renewed \(loan.renewals) times; the limit is \(rule.renewalsAllowed)")
             }
-            let waiting = try Int.fetchOne(db, sql: """
+            let waiting = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT count(*) FROM reservation WHERE centre_id = ? AND item_type_id = ? AND state = 'waiting'
-                """, arguments: [centreID, typeID]) ?? 0
+                """), arguments: [centreID, typeID]) ?? 0
             guard waiting == 0 else {
                 throw RentalError(.renewalBlockedByReservations,
                                   "\(waiting) famil\(waiting == 1 ? "y waits" : "ies wait") for item type \(type.code) at centre \(centre.code)")
             }
             let today = LocalDate(self.clock.now(), in: Lookup.zone(centre))
             let due = try centre.calendar.dueDate(issuedOn: max(loan.dueDate, today), period: rule.renewalPeriod)
-            try db.execute(sql: "UPDATE loan SET due_date = ?, renewals = renewals + 1 WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE loan SET due_date = ?, renewals = renewals + 1 WHERE id = ?").execute(
                            arguments: [due.description, id])
             try self.audit(db, who, "loan.renew", "loan", "\(id)", ["from": loan.dueDate.description, "to": due.description])
             return try Lookup.loan(db, id: id)
@@ -177,7 +177,7 @@ extension RentalStore {
         return try await write { db in
             let (unitID, unit) = try Lookup.unit(db, inventoryNumber)
             let (centreID, centre) = try Lookup.centre(db, centreCode)
-            guard let loanID = try Int64.fetchOne(db, sql: "SELECT id FROM loan WHERE unit_id = ? AND state = 'open'",
+            guard let loanID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM loan WHERE unit_id = ? AND state = 'open'"),
                                                   arguments: [unitID]) else {
                 throw RentalError(.invalidTransition, "unit \(unit.inventoryNumber) is not on loan")
             }
@@ -186,12 +186,12 @@ extension RentalStore {
             let next: UnitStatus = condition == .damaged ? .inRepair : type.sanitiseAfterReturn ? .sanitising : .available
             let issuing = try Lookup.centre(db, loan.centre).centre
             let wasOverdue = loan.isOverdue(on: LocalDate(self.clock.now(), in: Lookup.zone(issuing)))
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE loan SET state = 'returned', closed_at = ?, closed_by = ?, returned_to_centre_id = ?,
                     return_condition = ?, return_note = ?
                 WHERE id = ?
-                """, arguments: [self.nowMillis, who.name, centreID, condition.rawValue, note, loanID])
-            try db.execute(sql: "UPDATE unit SET status = ?, condition = ?, current_centre_id = ? WHERE id = ?",
+                """).execute(arguments: [self.nowMillis, who.name, centreID, condition.rawValue, note, loanID])
+            try db.cachedStatement(sql: "UPDATE unit SET status = ?, condition = ?, current_centre_id = ? WHERE id = ?").execute(
                            arguments: [next.rawValue, condition.rawValue, centreID, unitID])
             try self.audit(db, who, "loan.return", "loan", "\(loanID)", [
                 "unit": unit.inventoryNumber, "centre": centre.code, "condition": condition.rawValue,
@@ -209,9 +209,9 @@ extension RentalStore {
             let loan = try Lookup.loan(db, id: id)
             try who.requireCirculation(at: loan.centre, "marking a loan lost")
             guard loan.state == .open else { throw RentalError(.loanClosed, "loan \(id) is \(loan.state.rawValue)") }
-            try db.execute(sql: "UPDATE loan SET state = 'lost', closed_at = ?, closed_by = ?, return_note = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE loan SET state = 'lost', closed_at = ?, closed_by = ?, return_note = ? WHERE id = ?").execute(
                            arguments: [self.nowMillis, who.name, note, id])
-            try db.execute(sql: "UPDATE unit SET status = 'lost' WHERE inventory_number = ?", arguments: [loan.inventoryNumber])
+            try db.cachedStatement(sql: "UPDATE unit SET status = 'lost' WHERE inventory_number = ?").execute(arguments: [loan.inventoryNumber])
             try self.audit(db, who, "loan.lost", "loan", "\(id)", ["unit": loan.inventoryNumber, "family": loan.family])
             return try Lookup.loan(db, id: id)
         }
@@ -224,38 +224,49 @@ extension RentalStore {
 
     /// Loans matching a filter, by id. "Overdue" is evaluated now, in each centre's own zone.
     public func loans(_ filter: LoanFilter = LoanFilter()) async throws(RentalError) -> [Loan] {
-        let limit = try Validate.range(filter.limit, 1...1000, field: "limit")
+        _ = try Validate.range(filter.limit, 1...1000, field: "limit")
         let now = clock.now()
         return try await read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let centre = filter.centre {
-                conditions.append("l.centre_id = ?")
-                arguments += [try Lookup.centreID(db, centre)]
-            }
-            if let family = filter.family {
-                conditions.append("l.family_id = ?")
-                arguments += [try Lookup.family(db, family).id]
-            }
-            if filter.openOnly || filter.overdueOnly { conditions.append("l.state = 'open'") }
-            if let before = filter.dueBefore {
-                conditions.append("l.due_date < ?")
-                arguments += [before.description]
-            }
-            if filter.overdueOnly {
-                let (sql, todayArguments) = try Self.overdueScan(db, now: now, columns: "l.id")
-                conditions.append("l.id IN (\(sql))")
-                arguments += todayArguments
-            }
-            if let after = filter.afterID {
-                conditions.append("l.id > ?")
-                arguments += [after]
-            }
-            let filterSQL = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            arguments += [limit]
-            return try Row.fetchAll(db, sql: Lookup.loanSelect + filterSQL + " ORDER BY l.id LIMIT ?",
-                                    arguments: arguments).map(Lookup.loan)
+            let (sql, arguments) = try Self.loanListing(db, filter, now: now)
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Lookup.loan)
         }
+    }
+
+    /// The query behind ``loans(_:)``.
+    static func loanListing(_ db: Database, _ filter: LoanFilter, now: Date) throws -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let centre = filter.centre {
+            conditions.append("l.centre_id = ?")
+            arguments += [try Lookup.centreID(db, centre)]
+        }
+        if let family = filter.family {
+            conditions.append("l.family_id = ?")
+            arguments += [try Lookup.family(db, family).id]
+        }
+        if filter.openOnly || filter.overdueOnly { conditions.append("l.state = 'open'") }
+        if let before = filter.dueBefore {
+            conditions.append("l.due_date < ?")
+            arguments += [before.description]
+        }
+        var from = Lookup.loanSelect
+        if filter.overdueOnly {
+            // Walk the open loans in id order from the cursor (index loan_open_by_id) and keep those due
+            // before today in their centre's zone: a page reads about its own size of index entries instead
+            // of collecting every overdue loan again. With a family, its few loans are the shorter walk.
+            let (today, todayArguments) = try todayByCentre(db, now: now)
+            let walk = filter.family == nil ? "loan l INDEXED BY loan_open_by_id CROSS JOIN" : "loan l JOIN"
+            from = "WITH \(today) " + from.replacingOccurrences(
+                of: "FROM loan l", with: "FROM \(walk) today ON today.centre_id = l.centre_id")
+            conditions.append("l.due_date < today.day")
+            arguments = todayArguments + arguments
+        }
+        if let after = filter.afterID {
+            conditions.append("l.id > ?")
+            arguments += [after]
+        }
+        let filterSQL = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return (from + filterSQL + " ORDER BY l.id LIMIT ?", arguments + [filter.limit])
     }
 
     /// Today's date in a centre's zone, by the store's clock.
@@ -266,10 +277,10 @@ extension RentalStore {
 
     /// The id of one overdue open loan of the family, if any.
     static func firstOverdueLoan(_ db: Database, familyID: Int64, now: Date) throws -> Int64? {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT l.id, l.due_date, c.time_zone FROM loan l JOIN centre c ON c.id = l.centre_id
             WHERE l.family_id = ? AND l.state = 'open'
-            """, arguments: [familyID])
+            """), arguments: [familyID])
         return rows.first { row in
             let zone = Lookup.zone(row["time_zone"] as String)
             return Lookup.date(row["due_date"]) < LocalDate(now, in: zone)

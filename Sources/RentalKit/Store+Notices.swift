@@ -68,13 +68,13 @@ extension RentalStore {
                              deliver: @Sendable (Notice) -> Bool) throws -> NoticeScanSummary {
         var summary = NoticeScanSummary()
         for loanID in loanIDs {
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT l.due_date, l.centre_id, u.inventory_number, t.code AS type_code, t.name AS type_name,
                        t.category, f.reference
                 FROM loan l JOIN unit u ON u.id = l.unit_id JOIN item_type t ON t.id = u.item_type_id
                 JOIN family f ON f.id = l.family_id
                 WHERE l.id = ? AND l.state = 'open'
-                """, arguments: [loanID]), let centre = context.centres[row["centre_id"]] else { continue }
+                """), arguments: [loanID]), let centre = context.centres[row["centre_id"]] else { continue }
             let due = Lookup.date(row["due_date"])
             let typeCode: String = row["type_code"]
             let category = Category(rawValue: row["category"]) ?? .other
@@ -85,7 +85,7 @@ extension RentalStore {
                 days = centre.value.calendar.openDays(after: due, through: today)
             }
             guard let stage = schedule.stage(daysOverdue: days) else { continue }
-            let recorded = Set(try String.fetchAll(db, sql: "SELECT stage FROM notice WHERE loan_id = ? AND due_date = ?",
+            let recorded = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT stage FROM notice WHERE loan_id = ? AND due_date = ?"),
                                                    arguments: [loanID, due.description]).compactMap(NoticeStage.init(rawValue:)))
             guard !recorded.contains(stage), !recorded.contains(where: { $0 > stage }) else { continue }
             let notice = Notice(id: 0, stage: stage, loan: loanID, centre: centre.value.code, centreName: centre.value.name,
@@ -97,9 +97,9 @@ extension RentalStore {
             }
             let at = nowMillis
             for earlier in schedule.stages(through: stage) where !recorded.contains(earlier) {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO notice (loan_id, due_date, stage, days_overdue, sent, at) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [loanID, due.description, earlier.rawValue, days, earlier == stage, at])
+                    """).execute(arguments: [loanID, due.description, earlier.rawValue, days, earlier == stage, at])
                 if earlier != stage { summary.superseded += 1 }
             }
             summary.sent[centre.value.code, default: [:]][stage.rawValue, default: 0] += 1
@@ -123,7 +123,7 @@ struct NoticeContext: Sendable {
     static func load(_ db: Database, centre: String?, schedule: NoticeSchedule, now: Date) throws -> ([Int64], NoticeContext) {
         var centres: [Int64: CentreDay] = [:]
         let closures = try Lookup.closuresByCentre(db)
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM centre ORDER BY id") {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM centre ORDER BY id")) {
             let value = Lookup.centre(row, closures: closures[row["id"]] ?? [])
             guard centre == nil || value.code == centre else { continue }
             centres[row["id"]] = CentreDay(value: value, today: LocalDate(now, in: Lookup.zone(value)))
@@ -132,9 +132,9 @@ struct NoticeContext: Sendable {
         var loans: [Int64] = []
         for (id, centre) in centres.sorted(by: { $0.key < $1.key }) {
             let last = centre.today.adding(days: max(0, schedule.dueSoonDays))
-            loans += try Int64.fetchAll(db, sql: """
+            loans += try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM loan WHERE state = 'open' AND centre_id = ? AND due_date <= ? ORDER BY due_date, id
-                """, arguments: [id, last.description])
+                """), arguments: [id, last.description])
         }
         return (loans, NoticeContext(centres: centres, rules: try RentalStore.allRules(db)))
     }

@@ -16,16 +16,16 @@ extension RentalStore {
         return try await write { db in
             let centreID = try rule.scope.centre.map { code in try Lookup.centreID(db, code) }
             let typeID = try rule.scope.itemType.map { code in try Lookup.itemType(db, code).id }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 DELETE FROM loan_rule WHERE IFNULL(centre_id, 0) = IFNULL(?, 0) AND IFNULL(category, '') = IFNULL(?, '')
                     AND IFNULL(item_type_id, 0) = IFNULL(?, 0)
-                """, arguments: [centreID, rule.scope.category?.rawValue, typeID])
-            try db.execute(sql: """
+                """).execute(arguments: [centreID, rule.scope.category?.rawValue, typeID])
+            try db.cachedStatement(sql: """
                 INSERT INTO loan_rule (centre_id, category, item_type_id, period_count, period_unit, renewals_allowed,
                     renewal_count, renewal_unit, max_open_loans, max_open_loans_in_category, infant_age_limit_months,
                     count_open_days_only)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [centreID, rule.scope.category?.rawValue, typeID, rule.period.count,
+                """).execute(arguments: [centreID, rule.scope.category?.rawValue, typeID, rule.period.count,
                                  rule.period.unit.rawValue, rule.renewalsAllowed, rule.renewalPeriod.count,
                                  rule.renewalPeriod.unit.rawValue, rule.maxOpenLoans, rule.maxOpenLoansInCategory,
                                  rule.infantAgeLimitMonths, rule.countOpenDaysOnly])
@@ -43,7 +43,7 @@ extension RentalStore {
     public func removeRule(id: Int64, by who: Principal) async throws(RentalError) {
         try who.requireAdmin("removing a loan rule")
         try await write { db in
-            try db.execute(sql: "DELETE FROM loan_rule WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM loan_rule WHERE id = ?").execute(arguments: [id])
             guard db.changesCount == 1 else { throw RentalError(.ruleNotFound, "no loan rule with id \(id)") }
             try self.audit(db, who, "rule.remove", "rule", "\(id)")
         }
@@ -73,10 +73,10 @@ extension RentalStore {
     }
 
     static func allRules(_ db: Database) throws -> [LoanRule] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT r.*, c.code AS centre_code, t.code AS type_code FROM loan_rule r
             LEFT JOIN centre c ON c.id = r.centre_id LEFT JOIN item_type t ON t.id = r.item_type_id
-            """).map { row in
+            """)).map { row in
             LoanRule(
                 id: row["id"],
                 scope: RuleScope(centre: row["centre_code"], category: (row["category"] as String?).flatMap(Category.init(rawValue:)),

@@ -8,10 +8,10 @@ extension RentalStore {
         return try await read { db in
             let (overdueSQL, arguments) = try Self.overdueScan(db, now: now, columns: "l.id")
             return StoreSummary(
-                centres: try Int.fetchOne(db, sql: "SELECT count(*) FROM centre") ?? 0,
-                units: try Int.fetchOne(db, sql: "SELECT count(*) FROM unit WHERE status <> 'retired'") ?? 0,
-                families: try Int.fetchOne(db, sql: "SELECT count(*) FROM family") ?? 0,
-                openLoans: try Int.fetchOne(db, sql: "SELECT count(*) FROM loan WHERE state = 'open'") ?? 0,
+                centres: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM centre")) ?? 0,
+                units: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM unit WHERE status <> 'retired'")) ?? 0,
+                families: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM family")) ?? 0,
+                openLoans: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM loan WHERE state = 'open'")) ?? 0,
                 overdueLoans: try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(overdueSQL))", arguments: arguments) ?? 0)
         }
     }
@@ -20,18 +20,24 @@ extension RentalStore {
     /// `l.centre_id`, `l.due_date`, `l.unit_id`, `l.family_id`) of every overdue loan: a list of
     /// (centre, that centre's today) joined to one range scan of the index per centre.
     static func overdueScan(_ db: Database, now: Date, columns: String) throws -> (String, StatementArguments) {
-        let centres = try Row.fetchAll(db, sql: "SELECT id, time_zone FROM centre ORDER BY id")
-        guard !centres.isEmpty else { return ("SELECT \(columns) FROM loan l WHERE 0", []) }
+        let (today, arguments) = try todayByCentre(db, now: now)
+        return ("""
+            WITH \(today)
+            SELECT \(columns) FROM today CROSS JOIN loan l
+            WHERE l.state = 'open' AND l.centre_id = today.centre_id AND l.due_date < today.day
+            """, arguments)
+    }
+
+    /// A common table expression `today(centre_id, day)`: today's date in each centre's zone, by `now`.
+    static func todayByCentre(_ db: Database, now: Date) throws -> (String, StatementArguments) {
+        let centres = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, time_zone FROM centre ORDER BY id"))
+        guard !centres.isEmpty else { return ("today(centre_id, day) AS (SELECT NULL, NULL WHERE 0)", []) }
         var arguments: StatementArguments = []
         for row in centres {
             let zone = Lookup.zone(row["time_zone"] as String)
             arguments += [row["id"] as Int64, LocalDate(now, in: zone).description]
         }
         let values = Array(repeating: "(?, ?)", count: centres.count).joined(separator: ", ")
-        return ("""
-            WITH today(centre_id, day) AS (VALUES \(values))
-            SELECT \(columns) FROM today CROSS JOIN loan l
-            WHERE l.state = 'open' AND l.centre_id = today.centre_id AND l.due_date < today.day
-            """, arguments)
+        return ("today(centre_id, day) AS (VALUES \(values))", arguments)
     }
 }

@@ -14,11 +14,11 @@ extension RentalStore {
         return try await write { db in
             let (typeID, _) = try Lookup.itemType(db, new.itemType)
             let centreID = try Lookup.centreID(db, new.centre)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO unit (inventory_number, item_type_id, home_centre_id, current_centre_id, status,
                                   condition, acquired_on, cost_minor, funding_source, last_safety_check)
                 VALUES (?, ?, ?, ?, 'available', ?, ?, ?, ?, ?)
-                """, arguments: [number, typeID, centreID, centreID, new.condition.rawValue,
+                """).execute(arguments: [number, typeID, centreID, centreID, new.condition.rawValue,
                                  new.acquiredOn?.description, new.costMinor, funding, new.lastSafetyCheck?.description])
             try self.audit(db, who, "unit.add", "unit", number, ["itemType": new.itemType, "centre": new.centre])
             return try Lookup.unit(db, number).unit
@@ -113,11 +113,11 @@ extension RentalStore {
             let (id, unit) = try Lookup.unit(db, inventoryNumber)
             try who.requireCirculation(at: unit.currentCentre, "recording a safety check")
             if passed {
-                try db.execute(sql: "UPDATE unit SET last_safety_check = ? WHERE id = ?", arguments: [date.description, id])
+                try db.cachedStatement(sql: "UPDATE unit SET last_safety_check = ? WHERE id = ?").execute(arguments: [date.description, id])
             } else if [.available, .sanitising].contains(unit.status) {
-                try db.execute(sql: "UPDATE unit SET status = 'in_repair', condition = 'damaged' WHERE id = ?", arguments: [id])
+                try db.cachedStatement(sql: "UPDATE unit SET status = 'in_repair', condition = 'damaged' WHERE id = ?").execute(arguments: [id])
             } else {
-                try db.execute(sql: "UPDATE unit SET condition = 'damaged' WHERE id = ?", arguments: [id])
+                try db.cachedStatement(sql: "UPDATE unit SET condition = 'damaged' WHERE id = ?").execute(arguments: [id])
             }
             try self.audit(db, who, "unit.safety_check", "unit", unit.inventoryNumber,
                            ["on": date.description, "passed": passed ? "yes" : "no"])
@@ -164,7 +164,7 @@ extension RentalStore {
         try await read { db in
             let (typeID, type) = try Lookup.itemType(db, itemType)
             if let centre { _ = try Lookup.centreID(db, centre) }
-            let rows = try Row.fetchAll(db, sql: Self.availabilitySQL, arguments: [typeID])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: Self.availabilitySQL), arguments: [typeID])
             var byCentre: [String: Int] = [:]
             for row in rows { byCentre[row["code"]] = row["n"] }
             return Availability(itemType: type.code, centre: centre, here: centre.flatMap { byCentre[$0] } ?? 0,

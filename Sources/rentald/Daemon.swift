@@ -42,6 +42,7 @@ struct Daemon {
             "socket": "\(boundPath ?? "from systemd")", "store": "\(settings.storePath)",
             "config": "\(settings.configFile ?? (settings.development ? "none (development mode)" : "none"))",
         ])
+        let integrity = store.integrityCheckDeferred ? checkIntegrityWhileServing(store, server: server) : nil
         // The server finishes first (after a stop signal, or on an error); the others run until cancelled.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
@@ -53,6 +54,9 @@ struct Daemon {
             defer { group.cancelAll() }
             try await group.next()
         }
+        if let integrity, await integrity.value == false {
+            throw Failure(description: "the store \(settings.storePath) failed SQLite's quick_check: restore it from a backup", exitCode: 74)
+        }
         do {
             try store.close()
         } catch {
@@ -60,6 +64,24 @@ struct Daemon {
         }
         if let boundPath { unlink(boundPath) }
         logger.info("rentald stopped")
+    }
+
+    /// The store was closed cleanly and is untouched since, so its whole-file check was left until now (a
+    /// fast start): run it beside the first requests, and stop the daemon if the file is damaged.
+    /// - Returns: The check, true when the store passed.
+    private func checkIntegrityWhileServing(_ store: RentalStore, server: HTTPServer) -> Task<Bool, Never> {
+        Task {
+            do {
+                try await store.checkIntegrity()
+                logger.debug("store passed quick_check")
+                return true
+            } catch {
+                logger.critical("the store failed SQLite's quick_check: stopping; restore it from a backup",
+                                metadata: ["store": "\(settings.storePath)"])
+                await server.shutdown()
+                return false
+            }
+        }
     }
 
     private func openStore() throws(Failure) -> RentalStore {
@@ -74,7 +96,7 @@ struct Daemon {
             return try RentalStore.open(
                 path: settings.storePath,
                 options: .init(synchronous: config.synchronous, busyTimeout: config.busyTimeoutSeconds, policy: config.policy,
-                              groupCommit: config.groupCommit),
+                              groupCommit: config.groupCommit, integrityCheck: .atOpenUnlessClosedCleanly),
                 logger: logger)
         } catch {
             throw Failure(description: "cannot open the store \(settings.storePath): \(error.message)", exitCode: 74)

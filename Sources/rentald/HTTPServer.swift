@@ -81,6 +81,10 @@ final class HTTPServer: Sendable {
                 }
             }
         serverChannel.withLock { $0 = channel.channel }
+        if state.withLock({ $0.shuttingDown }) {
+            // Asked to stop before the listener existed (a signal or a failed check during start-up).
+            try? await channel.channel.close()
+        }
         try await withThrowingDiscardingTaskGroup { group in
             try await channel.executeThenClose { inbound in
                 for try await connection in inbound {
@@ -94,12 +98,13 @@ final class HTTPServer: Sendable {
     /// listening socket; ``run()`` then returns once every accepted connection has had its answer.
     /// Under socket activation, connections still in the backlog wait there for the next daemon.
     func shutdown() async {
-        let listener = serverChannel.withLock { $0 }
-        try? await listener?.setOption(ChannelOptions.autoRead, value: false).get()
         let idle: [any Channel] = state.withLock { state in
             state.shuttingDown = true
             return state.connections.values.filter { !$0.busy && $0.served > 0 }.map(\.channel)
         }
+        // Read after the flag is set: `run()` either sees the flag or has published its listener by now.
+        let listener = serverChannel.withLock { $0 }
+        try? await listener?.setOption(ChannelOptions.autoRead, value: false).get()
         for channel in idle { channel.close(promise: nil) }
         // Connections accepted just before reading stopped are still on their way to `serve`; closing the
         // listener under them would drop them unanswered.

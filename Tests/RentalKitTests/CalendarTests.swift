@@ -116,6 +116,44 @@ struct TimeZoneTests {
         #expect(!details.contains { $0.hasPrefix("SCAN l") }, "never a scan of the loans: \(details)")
     }
 
+    @Test("a page of the overdue listing walks the open loans from its cursor, and the pages add up to the whole")
+    func overduePages() async throws {
+        let world = try await TestWorld()
+        let plan = try await world.store.read { db in
+            let (sql, arguments) = try RentalStore.loanListing(db, LoanFilter(overdueOnly: true, afterID: 10, limit: 2), now: Date())
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.hasPrefix("SEARCH l USING") && $0.contains("INDEX loan_open_by_id (id>?)") }, "\(plan)")
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "no sorting of every overdue loan: \(plan)")
+
+        // Seven kettles: five checked out in Omsk (two of them returned), two in Moscow; then a month passes.
+        var loans: [Loan] = []
+        for n in 1...7 {
+            let centre = n <= 5 ? "omsk" : "moscow"
+            try await world.unit("KET-\(n)", "kettle", at: centre)
+            let family = "F-P\(n)"
+            _ = try await world.store.registerFamily(TestWorld.family(family, phone: "+7 913 000-00-\(10 + n)"), by: world.admin)
+            loans.append(try await world.store.checkout(family: family, unit: "KET-\(n)", at: centre, by: world.admin))
+        }
+        for n in [2, 4] {
+            _ = try await world.store.returnUnit("KET-\(n)", at: "omsk", condition: .good, by: world.admin)
+        }
+        world.clock.set(TestWorld.instant("2027-01-10T04:00:00Z"))
+        var paged: [Int64] = []
+        var after: Int64?
+        repeat {
+            let page = try await world.store.loans(LoanFilter(overdueOnly: true, afterID: after, limit: 2))
+            #expect(page.count <= 2)
+            paged += page.map(\.id)
+            after = page.count == 2 ? page.last?.id : nil
+        } while after != nil
+        let expected = loans.enumerated().filter { ![1, 3].contains($0.offset) }.map(\.element.id)
+        #expect(paged == expected)
+        #expect(try await world.store.loans(LoanFilter(centre: "moscow", overdueOnly: true)).map(\.id) == Array(expected.suffix(2)))
+        #expect(try await world.store.loans(LoanFilter(family: "F-P3", overdueOnly: true)).map(\.id) == [loans[2].id])
+        #expect(try await world.store.summary().overdueLoans == 5)
+    }
+
     @Test("the scan works with more centres than SQLite allows terms in a compound SELECT (500)")
     func manyCentres() async throws {
         let world = try await TestWorld()

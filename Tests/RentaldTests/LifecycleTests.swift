@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import GRDB
 import Testing
 import RentalClient
 import RentalProtocol
@@ -51,6 +52,49 @@ struct LifecycleTests {
         let unknownCentre = try await daemon.runToExit(["--check-config", "--config", daemon.configPath, "--state-dir", daemon.stateDirectory])
         #expect(unknownCentre.status == 78)
         #expect(unknownCentre.stderr.contains("rentald.conf:4: staff.atlantis: no centre with code 'atlantis' in the store"))
+    }
+
+    @Test("after a clean stop the whole-file check runs beside the first requests, and a damaged store stops the daemon")
+    func deferredIntegrityCheck() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        #expect(try await daemon.stop() == 0)
+        #expect(FileManager.default.fileExists(atPath: daemon.storePath + ".closed-cleanly"))
+
+        // Untouched: the daemon starts, checks, serves, and stops cleanly again.
+        try await daemon.start(demo: false)
+        #expect(try await daemon.client.health().status == "ok")
+        #expect(try await daemon.stop() == 0)
+
+        // Damaged in place, size and modification time kept: the mark still matches, so the check runs
+        // after start-up; it fails, and the daemon stops with exit 74 instead of serving on.
+        let page = try indexPage(daemon.storePath, "audit_by_entity")
+        var info = stat()
+        #expect(stat(daemon.storePath, &info) == 0)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: daemon.storePath))
+        try handle.seek(toOffset: UInt64(4096 * (page - 1)))
+        handle.write(Data(repeating: 0xA5, count: 4096))
+        try handle.close()
+        var times = [info.st_atim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, daemon.storePath, &times, 0) == 0)
+
+        let (status, output) = try await daemon.runToExit(["--state-dir", daemon.stateDirectory, "--socket", daemon.socketPath])
+        #expect(status == 74, "\(output)")
+        #expect(output.contains("failed SQLite's quick_check"), "\(output)")
+        // The next start checks before serving and refuses at once.
+        let (again, refusal) = try await daemon.runToExit(["--state-dir", daemon.stateDirectory, "--socket", daemon.socketPath])
+        #expect(again == 74 && refusal.contains("quick_check"), "\(refusal)")
+    }
+
+    /// The first page of an index, from SQLite's schema table (read-only).
+    func indexPage(_ path: String, _ name: String) throws -> Int {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_schema WHERE name = ?", arguments: [name]) ?? 0
+        }
     }
 
     @Test("SIGHUP applies a new log_level")
