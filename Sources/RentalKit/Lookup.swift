@@ -135,9 +135,11 @@ enum Lookup {
 
     // MARK: Loans
 
+    /// The columns ``loan(_:)`` reads, by position (reading by name costs a search per column per row).
     static let loanSelect = """
-        SELECT l.*, u.inventory_number, t.code AS type_code, f.reference, c.code AS centre_code,
-               r.code AS returned_code
+        SELECT l.id, u.inventory_number, t.code, f.reference, c.code, l.issued_by, l.issued_at, l.issued_on,
+               l.backdated, l.due_date, l.renewals, l.state, l.closed_at, l.closed_by, r.code,
+               l.return_condition, l.return_note
         FROM loan l
         JOIN unit u ON u.id = l.unit_id
         JOIN item_type t ON t.id = u.item_type_id
@@ -146,18 +148,18 @@ enum Lookup {
         LEFT JOIN centre r ON r.id = l.returned_to_centre_id
         """
 
+    /// A loan from a row of ``loanSelect``.
     static func loan(_ row: Row) -> Loan {
-        Loan(id: row["id"], inventoryNumber: row["inventory_number"], itemType: row["type_code"],
-             family: row["reference"], centre: row["centre_code"], issuedBy: row["issued_by"],
-             issuedAt: RentalStore.date(millis: row["issued_at"]),
-             issuedOn: date(row["issued_on"]),
-             backdated: row["backdated"],
-             dueDate: date(row["due_date"]),
-             renewals: row["renewals"], state: LoanState(rawValue: row["state"]) ?? .open,
-             closedAt: (row["closed_at"] as Int64?).map(RentalStore.date(millis:)), closedBy: row["closed_by"],
-             returnedTo: row["returned_code"],
-             returnCondition: (row["return_condition"] as String?).flatMap(Condition.init(rawValue:)),
-             returnNote: row["return_note"])
+        Loan(id: row[0], inventoryNumber: row[1], itemType: row[2], family: row[3], centre: row[4], issuedBy: row[5],
+             issuedAt: RentalStore.date(millis: row[6]),
+             issuedOn: date(row[7]),
+             backdated: row[8],
+             dueDate: date(row[9]),
+             renewals: row[10], state: LoanState(rawValue: row[11]) ?? .open,
+             closedAt: (row[12] as Int64?).map(RentalStore.date(millis:)), closedBy: row[13],
+             returnedTo: row[14],
+             returnCondition: (row[15] as String?).flatMap(Condition.init(rawValue:)),
+             returnNote: row[16])
     }
 
     static func loan(_ db: Database, id: Int64) throws -> Loan {

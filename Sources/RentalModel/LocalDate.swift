@@ -24,12 +24,26 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// Parses `YYYY-MM-DD` exactly; returns nil for anything else, including impossible days.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.utf8.count == 10, parts.count == 3,
-              parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        self.init(year: y, month: m, day: d)
+        // YYYY-MM-DD, ASCII digits only, read byte by byte (dates are parsed for every row listed).
+        var fields = (0, 0, 0)
+        var count = 0
+        for byte in text.utf8 {
+            count += 1
+            switch (count, byte) {
+            case (5, UInt8(ascii: "-")), (8, UInt8(ascii: "-")):
+                continue
+            case (1...4, UInt8(ascii: "0")...UInt8(ascii: "9")):
+                fields.0 = fields.0 * 10 + Int(byte - UInt8(ascii: "0"))
+            case (6...7, UInt8(ascii: "0")...UInt8(ascii: "9")):
+                fields.1 = fields.1 * 10 + Int(byte - UInt8(ascii: "0"))
+            case (9...10, UInt8(ascii: "0")...UInt8(ascii: "9")):
+                fields.2 = fields.2 * 10 + Int(byte - UInt8(ascii: "0"))
+            default:
+                return nil
+            }
+        }
+        guard count == 10 else { return nil }
+        self.init(year: fields.0, month: fields.1, day: fields.2)
     }
 
     /// The local date of an instant in a time zone.
