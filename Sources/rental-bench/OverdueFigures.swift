@@ -8,21 +8,10 @@ struct OverdueFigures {
     let options: BenchOptions
     let record: (Row) -> Void
 
-    /// The library's loan columns (`Lookup.loanSelect`), repeated so the raw query is the same SQL.
-    static let loanSelect = """
-        SELECT l.*, u.inventory_number, t.code AS type_code, f.reference, c.code AS centre_code,
-               r.code AS returned_code
-        FROM loan l
-        JOIN unit u ON u.id = l.unit_id
-        JOIN item_type t ON t.id = u.item_type_id
-        JOIN family f ON f.id = l.family_id
-        JOIN centre c ON c.id = l.centre_id
-        LEFT JOIN centre r ON r.id = l.returned_to_centre_id
-        """
-
-    /// The library's overdue query (`RentalStore.overdueScan`): each centre with its own today, joined to
-    /// one range scan per centre of the covering partial index `loan_open_by_due`.
-    static func overdueScan(_ db: SQLiteConnection) throws -> (sql: String, arguments: [(any Sendable)?]) {
+    /// The library's overdue listing (`RentalStore.loanListing` with `overdueOnly`), repeated so the raw
+    /// query is the same SQL: each centre with its own today, the open loans walked in id order from the
+    /// cursor through the index `loan_open_by_id`, the columns of `Lookup.loanSelect`.
+    static func overdueListing(_ db: SQLiteConnection, paged: Bool) throws -> (sql: String, arguments: [(any Sendable)?]) {
         let statement = try db.prepare("SELECT id, time_zone FROM centre ORDER BY id")
         var arguments: [(any Sendable)?] = []
         var count = 0
@@ -34,16 +23,25 @@ struct OverdueFigures {
         let values = Array(repeating: "(?, ?)", count: count).joined(separator: ", ")
         return ("""
             WITH today(centre_id, day) AS (VALUES \(values))
-            SELECT l.id FROM today CROSS JOIN loan l
-            WHERE l.state = 'open' AND l.centre_id = today.centre_id AND l.due_date < today.day
+            SELECT l.id, u.inventory_number, t.code, f.reference, c.code, l.issued_by, l.issued_at, l.issued_on,
+                   l.backdated, l.due_date, l.renewals, l.state, l.closed_at, l.closed_by, r.code,
+                   l.return_condition, l.return_note
+            FROM loan l INDEXED BY loan_open_by_id CROSS JOIN today ON today.centre_id = l.centre_id
+            JOIN unit u ON u.id = l.unit_id
+            JOIN item_type t ON t.id = u.item_type_id
+            JOIN family f ON f.id = l.family_id
+            JOIN centre c ON c.id = l.centre_id
+            LEFT JOIN centre r ON r.id = l.returned_to_centre_id
+            WHERE l.state = 'open' AND l.due_date < today.day\(paged ? " AND l.id > ?" : "")
+            ORDER BY l.id\(paged ? " LIMIT ?" : "")
             """, arguments)
     }
 
     /// The whole overdue listing in one statement: the library's SQL without pages.
     static func rawSingle(_ path: String) throws -> Int {
         let db = try SQLiteConnection(path: path, readOnly: true)
-        let (scan, arguments) = try overdueScan(db)
-        let statement = try db.prepare(loanSelect + " WHERE l.state = 'open' AND l.id IN (\(scan)) ORDER BY l.id")
+        let (sql, arguments) = try overdueListing(db, paged: false)
+        let statement = try db.prepare(sql)
         try statement.bind(arguments)
         var rows = 0
         var checksum = 0
@@ -57,15 +55,13 @@ struct OverdueFigures {
     /// The listing exactly as the library pages it (1000 per page, `l.id > after`), through the C API.
     static func rawPaged(_ path: String) throws -> Int {
         let db = try SQLiteConnection(path: path, readOnly: true)
-        let (scan, arguments) = try overdueScan(db)
-        let first = try db.prepare(loanSelect + " WHERE l.state = 'open' AND l.id IN (\(scan)) ORDER BY l.id LIMIT ?")
-        let next = try db.prepare(loanSelect + " WHERE l.state = 'open' AND l.id IN (\(scan)) AND l.id > ? ORDER BY l.id LIMIT ?")
+        let (sql, arguments) = try overdueListing(db, paged: true)
+        let statement = try db.prepare(sql)
         var rows = 0
-        var after: Int64?
+        var after: Int64 = 0
         while true {
-            let statement = after == nil ? first : next
             statement.reset()
-            try statement.bind(arguments + (after.map { [$0, 1000] } ?? [1000]))
+            try statement.bind(arguments + [after, 1000])
             var page = 0
             while try statement.step() {
                 _ = statement.touchRow()

@@ -22,6 +22,9 @@ struct Daemon {
 
     func run() async throws {
         umask(0o077)  // the store holds personal data: files for the daemon's user only
+        // Trap the signals first: one that arrives while the store opens, or right after READY=1, is handled
+        // (queued until the loop below reads it) instead of killing the daemon by its default action.
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
         let store = try openStore()
         if seedDemo { try await seed(store) }
         if let file = settings.configFile {
@@ -48,7 +51,7 @@ struct Daemon {
             group.addTask { try await server.run() }
             group.addTask { await self.watch(store) }
             group.addTask { await notices.run() }
-            group.addTask { await self.handleSignals(server: server, access: access, store: store) }
+            group.addTask { await self.handleSignals(signals, server: server, access: access, store: store) }
             notifier.ready()
             await reportStatus(store)
             defer { group.cancelAll() }
@@ -125,8 +128,8 @@ struct Daemon {
     }
 
     /// SIGHUP reloads; SIGTERM or SIGINT begin a clean stop. Runs until cancelled.
-    private func handleSignals(server: HTTPServer, access: AccessControl, store: RentalStore) async {
-        let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
+    private func handleSignals(_ signals: UnixSignalsSequence, server: HTTPServer, access: AccessControl,
+                               store: RentalStore) async {
         for await signal in signals {
             if signal == .sighup {
                 await reload(access: access, store: store)

@@ -97,6 +97,26 @@ struct LifecycleTests {
         }
     }
 
+    @Test("a SIGTERM that arrives while the daemon is still starting stops it cleanly")
+    func stopDuringStartUp() async throws {
+        let daemon = try DaemonHarness()
+        for round in 1...3 {
+            let child = try Spawn([DaemonHarness.binary, "--state-dir", daemon.stateDirectory, "--socket", daemon.socketPath,
+                                   "--demo"], outputPath: daemon.logPath)
+            // The store file appears when the daemon opens it, after the signals are trapped; it is still
+            // seeding or starting to serve when the signal comes.
+            let store = daemon.storePath
+            for _ in 0..<2000 where !FileManager.default.fileExists(atPath: store) {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            kill(child.pid, SIGTERM)
+            let status = await child.wait()
+            #expect(status == 0, "round \(round): \(daemon.log)")
+            #expect(daemon.log.contains("rentald stopped"), "round \(round): \(daemon.log)")
+            try? FileManager.default.removeItem(atPath: daemon.stateDirectory)
+        }
+    }
+
     @Test("SIGHUP applies a new log_level")
     func logLevelReload() async throws {
         let daemon = try DaemonHarness(config: "[daemon]\nlog_level = notice\n")
