@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RentalProtocol
 
 // One method per endpoint of `/v1`. Lists that page return a `Page`; pass its `next` as `after`.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One recorded change. Audit events are append-only: the schema refuses updates and deletes.
 public struct AuditEvent: Sendable, Hashable, Codable {

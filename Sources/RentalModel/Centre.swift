@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A social rental point: its own stock, opening days and time zone.
 public struct Centre: Sendable, Hashable, Codable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Where a loan stands.
 public enum LoanState: String, Sendable, Codable, CaseIterable {

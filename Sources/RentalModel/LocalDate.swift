@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A calendar date with no time of day and no time zone: a due date, a birth date, a closure day.
 ///
@@ -63,7 +67,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        PlainText.padded(year, width: 4) + "-" + PlainText.padded(month, width: 2) + "-" + PlainText.padded(day, width: 2)
     }
 
     /// The day of the week.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A time of day, `HH:MM`, in some centre's zone.
 public struct LocalTime: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -22,7 +26,7 @@ public struct LocalTime: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// `HH:MM`.
-    public var description: String { String(format: "%02d:%02d", hour, minute) }
+    public var description: String { PlainText.padded(hour, width: 2) + ":" + PlainText.padded(minute, width: 2) }
 }
 
 extension LocalTime {

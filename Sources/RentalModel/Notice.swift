@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The stages of reminders about a loan, each sent at most once per loan and due date.
 public enum NoticeStage: String, Sendable, Codable, CaseIterable, Comparable {

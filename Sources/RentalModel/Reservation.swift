@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A family waiting for an item type at a centre.
 public struct Reservation: Sendable, Hashable, Codable {

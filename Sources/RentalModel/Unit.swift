@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Where a physical unit is in its life. Changes only through store operations that check the move.
 public enum UnitStatus: String, Sendable, Codable, CaseIterable, CodingKeyRepresentable {

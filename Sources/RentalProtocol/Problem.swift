@@ -16,7 +16,7 @@ public struct Problem: Codable, Sendable, Hashable {
     /// The problem body for an error.
     public init(_ error: RentalError) {
         type = "urn:rentalkit:problem:" + error.code.rawValue
-        title = error.code.rawValue.replacingOccurrences(of: "_", with: " ")
+        title = PlainText.replacing("_", with: " ", in: error.code.rawValue)
         status = error.code.httpStatus
         detail = error.message
         code = error.code.rawValue

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The JSON conventions of the API: camelCase keys, dates as `YYYY-MM-DD`, instants as ISO 8601 UTC with
 /// milliseconds (`2026-11-24T04:00:00.000Z`), sorted keys.
@@ -34,6 +38,6 @@ public enum RentalJSON {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle())
-        return String(whole.dropLast()) + String(format: ".%03dZ", Int(millis - seconds * 1000))
+        return String(whole.dropLast()) + "." + PlainText.padded(Int(millis - seconds * 1000), width: 3) + "Z"
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RentalModel
 
 /// `POST /v1/loans`: lend a unit.

@@ -1,10 +1,14 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RentalClient
 import RentalProtocol
 
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the daemon's health, version and counts.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the daemon's health, version and counts.")
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -22,7 +26,7 @@ struct Status: AsyncParsableCommand {
 }
 
 struct Checkout: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Lend a unit to a family.")
+    static let configuration = CommandConfiguration(commandName: "checkout", abstract: "Lend a unit to a family.")
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Family reference number.", valueName: "ref")) var family: String
     @Option(help: ArgumentHelp("Inventory number of the unit.", valueName: "inv")) var unit: String
@@ -34,7 +38,8 @@ struct Checkout: AsyncParsableCommand {
 
     func run() async throws {
         let centreCode = try centre.required()
-        let issuedAt = issuedOn.map { Calendar.current.date(byAdding: .hour, value: 12, to: $0.startOfDay(in: .gmt)) ?? Date() }
+        // Noon UTC of that day.
+        let issuedAt = issuedOn.map { $0.startOfDay(in: .gmt).addingTimeInterval(12 * 3600) }
         try await perform { () async throws(RentalError) in
             let loan = try await global.client.checkout(
                 CheckoutRequest(family: family, unit: unit, centre: centreCode, issuedAt: issuedAt), idempotencyKey: key)
@@ -46,7 +51,7 @@ struct Checkout: AsyncParsableCommand {
 }
 
 struct Return: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Take a unit back and say where it goes next.")
+    static let configuration = CommandConfiguration(commandName: "return", abstract: "Take a unit back and say where it goes next.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("Inventory number of the unit.", valueName: "inv")) var unit: String
     @Option(help: "Its condition: new, good, fair or damaged.") var condition: Condition = .good
@@ -66,7 +71,7 @@ struct Return: AsyncParsableCommand {
 }
 
 struct Renew: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Extend a loan.")
+    static let configuration = CommandConfiguration(commandName: "renew", abstract: "Extend a loan.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The loan number.") var loan: Int64
 
@@ -81,7 +86,7 @@ struct Renew: AsyncParsableCommand {
 }
 
 struct Lost: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Close a loan as lost.")
+    static let configuration = CommandConfiguration(commandName: "lost", abstract: "Close a loan as lost.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The loan number.") var loan: Int64
     @Option(help: "Why.") var note: String?
@@ -97,7 +102,7 @@ struct Lost: AsyncParsableCommand {
 }
 
 struct Loans: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List loans.")
+    static let configuration = CommandConfiguration(commandName: "loans", abstract: "List loans.")
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Only this centre's loans.", valueName: "code")) var centre: String?
     @Option(help: ArgumentHelp("Only this family's loans.", valueName: "ref")) var family: String?
@@ -124,7 +129,7 @@ struct Loans: AsyncParsableCommand {
 }
 
 struct Stock: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Units per centre and item type, by status.")
+    static let configuration = CommandConfiguration(commandName: "stock", abstract: "Units per centre and item type, by status.")
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Only this centre.", valueName: "code")) var centre: String?
     @Option(help: ArgumentHelp("Only this item type.", valueName: "type")) var type: String?
@@ -145,7 +150,7 @@ struct Stock: AsyncParsableCommand {
 }
 
 struct Available: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Is there a free unit of a type here, and if not, where?")
+    static let configuration = CommandConfiguration(commandName: "available", abstract: "Is there a free unit of a type here, and if not, where?")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Item type code (e.g. cot).") var type: String
     @OptionGroup var centre: CentreOption

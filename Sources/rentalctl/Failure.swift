@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RentalProtocol
 
 /// Exit codes (sysexits.h), documented in `rentalctl --help`.
@@ -90,7 +94,7 @@ func perform(_ body: () async throws(RentalError) -> Void) async throws {
     do {
         try await body()
     } catch {
-        FileHandle.standardError.write(Data(("rentalctl: " + Explain.sentence(error) + "\n").utf8))
+        Console.writeError("rentalctl: " + Explain.sentence(error) + "\n")
         throw ExitCode(ExitStatus.of(error.code))
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RentalProtocol
 
 /// The language of messages and headings: Russian when the locale says so (`LC_ALL`, `LC_MESSAGES`, `LANG`),
@@ -20,7 +24,8 @@ enum Language {
 
     /// A date as people here write it: 01.10.2026 in Russian, 2026-10-01 in English.
     func date(_ date: LocalDate) -> String {
-        self == .russian ? String(format: "%02d.%02d.%04d", date.day, date.month, date.year) : date.description
+        guard self == .russian else { return date.description }
+        return PlainText.padded(date.day, width: 2) + "." + PlainText.padded(date.month, width: 2) + "." + PlainText.padded(date.year, width: 4)
     }
 
     /// A weekday name.

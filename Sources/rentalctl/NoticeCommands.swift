@@ -1,13 +1,17 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RentalClient
 import RentalProtocol
 
 struct Overdue: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Overdue notices.", subcommands: [Scan.self])
+    static let configuration = CommandConfiguration(commandName: "overdue", abstract: "Overdue notices.", subcommands: [Scan.self])
 
     struct Scan: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Scan for loans due soon or overdue and send their notices now (administrators).")
+        static let configuration = CommandConfiguration(commandName: "scan", abstract: "Scan for loans due soon or overdue and send their notices now (administrators).")
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("Only this centre.", valueName: "code")) var centre: String?
 
@@ -25,7 +29,7 @@ struct Overdue: AsyncParsableCommand {
 }
 
 struct Notices: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the overdue notices sent.")
+    static let configuration = CommandConfiguration(commandName: "notices", abstract: "List the overdue notices sent.")
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Only this centre.", valueName: "code")) var centre: String?
     @Option(help: "Notices after this number.") var since: Int64 = 0
@@ -45,6 +49,7 @@ struct Notices: AsyncParsableCommand {
 
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "backup",
         abstract: "Copy the store while the daemon serves, and check the copy (administrators).",
         discussion: "The file is written to the daemon's backup directory ([daemon] backup_directory).")
     @OptionGroup var global: GlobalOptions

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RentalProtocol
 
 /// Prints values for people (aligned tables, dates in the reader's style) or for scripts (`--json`).
@@ -34,5 +43,21 @@ enum Output {
     /// `2026-12-23 (Wednesday)` / `23.12.2026 (среда)`.
     static func dueDate(_ date: LocalDate) -> String {
         "\(Language.current.date(date)) (\(Language.current.weekday(date.weekday)))"
+    }
+}
+
+/// The standard error stream, written straight to the descriptor (unbuffered), as `FileHandle.standardError` did.
+enum Console {
+    /// Writes `text` whole to standard error; a failed write is dropped.
+    static func writeError(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            bytes = bytes.dropFirst(written)
+        }
     }
 }

@@ -1,10 +1,15 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RentalClient
 import RentalProtocol
 
 struct Families: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "families",
         abstract: "Register, find and change borrowing families.",
         subcommands: [Find.self, Show.self, Add.self, Edit.self, Suspend.self, Reinstate.self])
 
@@ -21,7 +26,7 @@ struct Families: AsyncParsableCommand {
     }
 
     struct Find: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Find by reference, phone or part of a surname (any case).")
+        static let configuration = CommandConfiguration(commandName: "find", abstract: "Find by reference, phone or part of a surname (any case).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "What to look for.") var query: String
 
@@ -36,7 +41,7 @@ struct Families: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one family.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one family.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Reference number.") var reference: String
 
@@ -50,7 +55,7 @@ struct Families: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a family.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a family.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Reference number.") var reference: String
         @Option(help: "Contact person's surname.") var surname: String
@@ -76,7 +81,7 @@ struct Families: AsyncParsableCommand {
     }
 
     struct Edit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a family's details.")
+        static let configuration = CommandConfiguration(commandName: "edit", abstract: "Change a family's details.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Reference number.") var reference: String
         @Option(help: "New phone.") var phone: String?
@@ -95,7 +100,7 @@ struct Families: AsyncParsableCommand {
     }
 
     struct Suspend: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Suspend a family (no more checkouts).")
+        static let configuration = CommandConfiguration(commandName: "suspend", abstract: "Suspend a family (no more checkouts).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Reference number.") var reference: String
 
@@ -105,7 +110,7 @@ struct Families: AsyncParsableCommand {
     }
 
     struct Reinstate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reinstate a suspended family.")
+        static let configuration = CommandConfiguration(commandName: "reinstate", abstract: "Reinstate a suspended family.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Reference number.") var reference: String
 
@@ -125,11 +130,11 @@ struct Families: AsyncParsableCommand {
 }
 
 struct Units: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Register, show, list and retire units.",
+    static let configuration = CommandConfiguration(commandName: "units", abstract: "Register, show, list and retire units.",
                                                     subcommands: [List.self, Show.self, Add.self, Retire.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List units.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List units.")
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("Only this centre.", valueName: "code")) var centre: String?
         @Option(help: ArgumentHelp("Only this item type.", valueName: "type")) var type: String?
@@ -147,7 +152,7 @@ struct Units: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one unit.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one unit.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Inventory number.") var unit: String
 
@@ -162,7 +167,7 @@ struct Units: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a new unit at its home centre.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a new unit at its home centre.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Inventory number.") var unit: String
         @Option(help: "Item type code.") var type: String
@@ -180,7 +185,7 @@ struct Units: AsyncParsableCommand {
     }
 
     struct Retire: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a unit out of service for good.")
+        static let configuration = CommandConfiguration(commandName: "retire", abstract: "Take a unit out of service for good.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Inventory number.") var unit: String
         @Option(help: "Why.") var note: String?
@@ -196,10 +201,10 @@ struct Units: AsyncParsableCommand {
 }
 
 struct Catalogue: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The item types.", subcommands: [List.self, Add.self])
+    static let configuration = CommandConfiguration(commandName: "catalogue", abstract: "The item types.", subcommands: [List.self, Add.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an item type (administrators).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add an item type (administrators).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Code (a–z, 0–9, '-'), e.g. baby-bath.") var code: String
         @Option(help: "The name people use.") var name: String
@@ -220,7 +225,7 @@ struct Catalogue: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List item types.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List item types.")
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -235,11 +240,11 @@ struct Catalogue: AsyncParsableCommand {
 }
 
 struct Centres: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Centres and their calendars.",
+    static let configuration = CommandConfiguration(commandName: "centres", abstract: "Centres and their calendars.",
                                                     subcommands: [List.self, Show.self, CloseDay.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List centres.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List centres.")
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -253,7 +258,7 @@ struct Centres: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a centre with its closures.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a centre with its closures.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Centre code.") var centre: String
 
@@ -297,7 +302,7 @@ struct Centres: AsyncParsableCommand {
 }
 
 struct Rules: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Loan rules.", subcommands: [List.self, SetRule.self])
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Loan rules.", subcommands: [List.self, SetRule.self])
 
     struct SetRule: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -336,7 +341,7 @@ struct Rules: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List loan rules, most general first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List loan rules, most general first.")
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -355,11 +360,11 @@ struct Rules: AsyncParsableCommand {
 }
 
 struct Audit: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The audit trail.", subcommands: [List.self, Verify.self],
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit trail.", subcommands: [List.self, Verify.self],
                                                     defaultSubcommand: List.self)
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check the audit trail's hash chain; exit 65 at the first broken link.")
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check the audit trail's hash chain; exit 65 at the first broken link.")
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {

@@ -1,9 +1,17 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import RentalClient
 import RentalProtocol
 
 /// `rentalctl`: the staff's command-line client for rentald.
+///
+/// Every command's configuration names it (`commandName`): without a name, ArgumentParser derives one
+/// with `String(describing:)` on the command's type, whose failed dynamic casts each scan all the
+/// protocol conformances in the binary, for every command at every start.
 @main
 struct RentalCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

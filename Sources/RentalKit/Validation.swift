@@ -1,6 +1,10 @@
 import Foundation
 
 /// Checks and normal forms for values that come from outside. Errors name the field, never the value.
+///
+/// Here rather than in RentalModel: it needs the full Foundation (trimming, canonical composition and
+/// replacing of strings), which the client side (RentalModel, RentalProtocol, RentalClient, rentalctl)
+/// does not link; only the store and the daemon validate.
 package enum Validate {
     /// A slug: 1–40 of `a-z`, `0-9`, `-`, not starting with `-`.
     package static func code(_ value: String, field: String) throws(RentalError) -> String {
