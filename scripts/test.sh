@@ -22,4 +22,13 @@ fi
 # The live daemon against the OpenAPI document (quick mode; SCHEMATHESIS_LONG=1 for the long run).
 bash Tests/api/schemathesis.sh
 
+# Benchmarks, quick mode (release binaries, reusing the system test's build): each figure beside its
+# baseline and target, and the peer compendium-ils; fails only when something cannot run, never on a timing.
+# The long mode is `bash benchmarks/run.sh` (figures in BENCHMARKS.md).
+if [ "$(id -u)" -eq 0 ]; then
+    bash benchmarks/run.sh --quick
+else
+    echo "skipped: benchmarks/run.sh needs root (it reads other processes' /proc entries and binds test sockets)"
+fi
+
 swift test --skip-build --parallel
