@@ -35,7 +35,8 @@ extension RentalStore {
         let policy = self.policy
         return try await write { db in
             if let requestKey, let earlier = try Int64.fetchOne(
-                db, sql: "SELECT id FROM loan WHERE issued_by = ? AND request_key = ?", arguments: [who.name, requestKey]) {
+                db.cachedStatement(sql: "SELECT id FROM loan WHERE issued_by = ? AND request_key = ?"),
+                arguments: [who.name, requestKey]) {
                 let loan = try Lookup.loan(db, id: earlier)
                 let sameRequest = loan.centre == centreCode
                     && loan.family == (try? Validate.identifier(reference, field: "family"))

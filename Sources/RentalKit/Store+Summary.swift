@@ -12,7 +12,7 @@ extension RentalStore {
                 units: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM unit WHERE status <> 'retired'")) ?? 0,
                 families: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM family")) ?? 0,
                 openLoans: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM loan WHERE state = 'open'")) ?? 0,
-                overdueLoans: try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(overdueSQL))", arguments: arguments) ?? 0)
+                overdueLoans: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM (\(overdueSQL))"), arguments: arguments) ?? 0)
         }
     }
 
