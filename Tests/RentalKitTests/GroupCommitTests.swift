@@ -43,6 +43,31 @@ struct GroupCommitTests {
         #expect(arrived() == count)
     }
 
+    /// Runs `operation` once per key, all queued behind a held writer, then lets them commit; each key's
+    /// error, or nil when it succeeded.
+    func behindHeldWriter(_ store: RentalStore, _ keys: [String],
+                          _ operation: @escaping @Sendable (String) async throws(RentalError) -> Void) async throws -> [String: RentalError?] {
+        let before = try #require(store.groupCommitStatistics)
+        let hold = WriterHold(store)
+        return try await withThrowingTaskGroup(of: (String, RentalError?).self) { group in
+            for key in keys {
+                group.addTask {
+                    do {
+                        try await operation(key)
+                        return (key, nil)
+                    } catch let error as RentalError {
+                        return (key, error)
+                    }
+                }
+            }
+            try await waitForOperations(store, since: before, keys.count)
+            hold.release()
+            var results: [String: RentalError?] = [:]
+            for try await (key, error) in group { results[key] = error }
+            return results
+        }
+    }
+
     @Test func concurrentOperationsShareOneCommitAndEachGetsItsOwnAnswer() async throws {
         let world = try await TestWorld()
         for n in 1...5 { try await world.unit("OLD-\(n)", "wardrobe") }
@@ -52,24 +77,8 @@ struct GroupCommitTests {
         // Twenty additions behind a held writer: ten new numbers, and ten that repeat each other or an
         // existing unit (refused), interleaved.
         let numbers = (1...20).map { n in n.isMultiple(of: 2) ? "NEW-\(n)" : "OLD-\(n % 5 + 1)" }
-        let hold = WriterHold(world.store)
-        let results = try await withThrowingTaskGroup(of: (String, RentalError?).self) { group in
-            for number in numbers {
-                group.addTask {
-                    do {
-                        _ = try await world.store.addUnit(NewUnit(inventoryNumber: number, itemType: "wardrobe", centre: "omsk"),
-                                                          by: world.admin)
-                        return (number, nil)
-                    } catch let error as RentalError {
-                        return (number, error)
-                    }
-                }
-            }
-            try await waitForOperations(world.store, since: before, numbers.count)
-            hold.release()
-            var results: [String: RentalError?] = [:]
-            for try await (number, error) in group { results[number] = error }
-            return results
+        let results = try await behindHeldWriter(world.store, numbers) { number throws(RentalError) in
+            _ = try await world.store.addUnit(NewUnit(inventoryNumber: number, itemType: "wardrobe", centre: "omsk"), by: world.admin)
         }
 
         let after = try #require(world.store.groupCommitStatistics)
@@ -100,24 +109,11 @@ struct GroupCommitTests {
             _ = try await world.store.registerFamily(TestWorld.family("F-R\(n)", phone: "+7 913 000-00-\(String(format: "%02d", n))"),
                                                      by: world.admin)
         }
-        let before = try #require(world.store.groupCommitStatistics)
-        let hold = WriterHold(world.store)
-        let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
-            for n in 1...16 {
-                group.addTask {
-                    do {
-                        _ = try await world.store.checkout(family: "F-R\(n)", unit: "КРВ-1", at: "omsk", by: world.admin)
-                        return true
-                    } catch let error as RentalError {
-                        #expect(error.code == .unitNotAvailable)
-                        return false
-                    }
-                }
-            }
-            try await waitForOperations(world.store, since: before, 16)
-            hold.release()
-            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let results = try await behindHeldWriter(world.store, (1...16).map { "F-R\($0)" }) { family throws(RentalError) in
+            _ = try await world.store.checkout(family: family, unit: "КРВ-1", at: "omsk", by: world.admin)
         }
+        let winners = results.values.filter { $0 == nil }.count
+        #expect(results.values.compactMap { $0 }.allSatisfy { $0.code == .unitNotAvailable })
         #expect(winners == 1)
         #expect(try await world.count("SELECT count(*) FROM loan") == 1)
         #expect(try await world.count("SELECT count(*) FROM audit_event WHERE action = 'loan.checkout'") == 1)
@@ -130,26 +126,9 @@ struct GroupCommitTests {
             try db.execute(sql: "PRAGMA max_page_count = \(pages + 12)")
         }
         let numbers = (1...200).map { "FILL-\($0)" }
-        let before = try #require(world.store.groupCommitStatistics)
-        let hold = WriterHold(world.store)
-        let results = try await withThrowingTaskGroup(of: (String, RentalError?).self) { group in
-            for number in numbers {
-                group.addTask {
-                    do {
-                        _ = try await world.store.addUnit(NewUnit(inventoryNumber: number, itemType: "wardrobe", centre: "omsk",
-                                                                  fundingSource: String(repeating: "ф", count: 200)),
-                                                          by: world.admin)
-                        return (number, nil)
-                    } catch let error as RentalError {
-                        return (number, error)
-                    }
-                }
-            }
-            try await waitForOperations(world.store, since: before, numbers.count)
-            hold.release()
-            var results: [String: RentalError?] = [:]
-            for try await (number, error) in group { results[number] = error }
-            return results
+        let results = try await behindHeldWriter(world.store, numbers) { number throws(RentalError) in
+            _ = try await world.store.addUnit(NewUnit(inventoryNumber: number, itemType: "wardrobe", centre: "omsk",
+                                                      fundingSource: String(repeating: "ф", count: 200)), by: world.admin)
         }
         let failed: [RentalError] = results.values.compactMap { $0 }
         #expect(!failed.isEmpty, "the capped file filled up")

@@ -18,7 +18,8 @@
 set -euo pipefail
 
 SCRIPT=$(realpath "${BASH_SOURCE[0]}")
-JOURNALD=/lib/systemd/systemd-journald
+# shellcheck source=Tests/system/private-journald.sh
+source "$(dirname "$SCRIPT")/private-journald.sh"  # isolate_journal, start_journald, JOURNALD
 COUNT=${JOURNAL_TEST_COUNT:-20000}
 
 fail() {
@@ -38,43 +39,15 @@ outside() {
     exec unshare --mount --propagation private -- bash "$SCRIPT" --inside "$probe"
 }
 
-# Fresh, private /run and /var/log/journal, plus a drop-in that keeps journald
-# from forwarding to the host's console, kernel log, syslog or terminals.
-isolate() {
-    mount -t tmpfs -o mode=0755 tmpfs /run
-    if [[ -d /var/log/journal ]]; then
-        mount -t tmpfs -o mode=2755 tmpfs /var/log/journal
-    else
-        mount -t tmpfs -o mode=0755 tmpfs /var/log
-        mkdir /var/log/journal
-    fi
-    mkdir -p /run/systemd/journal /run/log/journal /run/systemd/journald.conf.d
-    cat >/run/systemd/journald.conf.d/90-journal-test.conf <<'CONF'
-[Journal]
-ForwardToSyslog=no
-ForwardToKMsg=no
-ForwardToConsole=no
-ForwardToWall=no
-ReadKMsg=no
-CONF
-}
-
 inside() {
     local probe=$1 work=/run/journal-test run="test-$$-$RANDOM" flood started elapsed summary
-    isolate
+    isolate_journal
     mkdir "$work"
 
     "$probe" unavailable >/dev/null || fail "send without journald did not fail with ENOENT"
 
-    # journald logs about itself to stderr (not the host's /dev/kmsg).
-    SYSTEMD_LOG_TARGET=console "$JOURNALD" >"$work/journald.log" 2>&1 &
-    JOURNALD_PID=$!
+    start_journald "$work" || fail "journald did not create its socket"
     trap 'kill "$JOURNALD_PID" 2>/dev/null || true' EXIT
-    for _ in $(seq 100); do
-        [[ -S /run/systemd/journal/socket ]] && break
-        sleep 0.1
-    done
-    [[ -S /run/systemd/journal/socket ]] || { cat "$work/journald.log"; fail "journald did not create its socket"; }
 
     "$probe" fields "$run" >"$work/expected.jsonl" || fail "journal-probe fields failed"
     started=$(date +%s%N)

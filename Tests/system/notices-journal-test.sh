@@ -11,7 +11,8 @@
 set -euo pipefail
 
 SCRIPT=$(realpath "${BASH_SOURCE[0]}")
-JOURNALD=/lib/systemd/systemd-journald
+# shellcheck source=Tests/system/private-journald.sh
+source "$(dirname "$SCRIPT")/private-journald.sh"  # isolate_journal, start_journald, JOURNALD
 BULK=${NOTICES_BULK:-20000}
 
 fail() {
@@ -31,18 +32,12 @@ outside() {
 
 inside() {
     local rentald=$1 work
-    mount -t tmpfs -o mode=0755 tmpfs /run
-    if [[ -d /var/log/journal ]]; then mount -t tmpfs -o mode=2755 tmpfs /var/log/journal; else mount -t tmpfs tmpfs /var/log; mkdir /var/log/journal; fi
-    mkdir -p /run/systemd/journal /run/systemd/journald.conf.d /run/notices-test
-    printf '[Journal]\nForwardToSyslog=no\nForwardToKMsg=no\nForwardToConsole=no\nForwardToWall=no\nReadKMsg=no\n' \
-        >/run/systemd/journald.conf.d/90-test.conf
+    isolate_journal
     work=/run/notices-test
-    SYSTEMD_LOG_TARGET=console "$JOURNALD" >"$work/journald.log" 2>&1 &
-    JOURNALD_PID=$!
+    mkdir "$work"
     DAEMON_PID=""
+    start_journald "$work" || fail "journald did not start"
     trap 'kill $JOURNALD_PID $DAEMON_PID 2>/dev/null || true' EXIT
-    for _ in $(seq 100); do [[ -S /run/systemd/journal/socket ]] && break; sleep 0.1; done
-    [[ -S /run/systemd/journal/socket ]] || fail "journald did not start"
 
     start_daemon() {
         "$rentald" "$@" --state-dir "$work/state" --socket "$work/rentald.sock" >>"$work/rentald.log" 2>&1 &
