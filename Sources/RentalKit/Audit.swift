@@ -5,9 +5,8 @@ extension RentalStore {
     /// Appends an audit event, chained to the previous one, inside the caller's transaction.
     func audit(_ db: Database, _ who: Principal, _ action: String, _ entity: String, _ key: String,
                _ details: [String: String] = [:]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let json = String(decoding: try encoder.encode(details), as: UTF8.self)
+        // What JSONEncoder with .sortedKeys writes (the trail's format since the first schema), by hand.
+        let json = String(decoding: JSONBytes.object(details, escapingSlashes: true), as: UTF8.self)
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"))
         let seq = (last?["seq"] as Int64? ?? 0) + 1
         let at = nowMillis

@@ -76,7 +76,7 @@ struct API: HTTPHandler {
             return call.noContent()
         }
         if let code = call.match(.POST, "centres/:code/shift-due-dates")?.first {
-            return try call.json(Page(items: try await store.shiftDueDates(centre: code, by: who)))
+            return call.json(Page(items: try await store.shiftDueDates(centre: code, by: who)))
         }
 
         // Catalogue
@@ -165,27 +165,27 @@ struct API: HTTPHandler {
                                     dueBefore: try call.dateQuery("due-before"),
                                     afterID: try call.query["after"].map { try call.id($0, field: "after") }, limit: limit)
             let loans = try await store.loans(filter)
-            return try call.json(Page(items: loans, next: loans.count == limit ? loans.last.map { "\($0.id)" } : nil))
+            return call.json(Page(items: loans, next: loans.count == limit ? loans.last.map { "\($0.id)" } : nil))
         }
         if call.matches(.POST, "loans") {
             let body = try call.body(CheckoutRequest.self)
             let key = call.headers.first(name: RentalAPI.idempotencyKeyHeader)
-            return try call.json(try await store.checkout(family: body.family, unit: body.unit, at: body.centre,
+            return call.json(try await store.checkout(family: body.family, unit: body.unit, at: body.centre,
                                                           issuedAt: body.issuedAt, requestKey: key, by: who), status: .created)
         }
         if let id = call.match(.GET, "loans/:id")?.first {
-            return try call.json(try await store.loan(try call.id(id)))
+            return call.json(try await store.loan(try call.id(id)))
         }
         if let id = call.match(.POST, "loans/:id/renew")?.first {
-            return try call.json(try await store.renew(loan: try call.id(id), by: who))
+            return call.json(try await store.renew(loan: try call.id(id), by: who))
         }
         if let id = call.match(.POST, "loans/:id/lost")?.first {
             let body = try call.optionalBody(NoteRequest.self)
-            return try call.json(try await store.markLost(loan: try call.id(id), note: body?.note, by: who))
+            return call.json(try await store.markLost(loan: try call.id(id), note: body?.note, by: who))
         }
         if call.matches(.POST, "returns") {
             let body = try call.body(ReturnRequest.self)
-            return try call.json(try await store.returnUnit(body.unit, at: body.centre, condition: body.condition, note: body.note, by: who))
+            return call.json(try await store.returnUnit(body.unit, at: body.centre, condition: body.condition, note: body.note, by: who))
         }
 
         // Reservations

@@ -186,6 +186,13 @@ struct APICall {
         return HTTPResponse(status: status, headers: headers, body: ByteBuffer(bytes: try RentalJSON.encoder().encode(value)))
     }
 
+    /// A JSON response written by ``JSONBytes`` (loans and pages of them: the answers sent most).
+    func json<T: JSONBytesEncodable>(_ value: T, status: HTTPResponseStatus = .ok) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        return HTTPResponse(status: status, headers: headers, body: ByteBuffer(bytes: JSONBytes.encode(value)))
+    }
+
     /// 204.
     func noContent() -> HTTPResponse {
         HTTPResponse(status: .noContent, headers: HTTPHeaders(), body: ByteBuffer())

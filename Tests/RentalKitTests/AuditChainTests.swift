@@ -49,4 +49,25 @@ struct AuditChainTests {
         let result = try await store.verifyAudit()
         #expect(result == AuditVerification(checked: 18, firstBroken: nil, problem: nil))
     }
+
+    @Test("event details are written exactly as JSONEncoder with sorted keys writes them")
+    func detailsEncoding() throws {
+        let keys = ["unit", "units", "unitStatus", "family", "centre", "itemType", "items", "iron", "backdatedTo", "backdated",
+                    "due", "rule", "openDays", "open", "timeZone", "time", "a1", "a10", "a2", "Z", "z", "ключ"]
+        var values = ["", "ОМ/0001", #"a "quoted" \ slash/"#, "tab\tline\n", "e\u{301}", "👶🏽", "\u{7F}"]
+        values.append(String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var state: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<1_000 {
+            var details: [String: String] = [:]
+            for _ in 0..<next(8) { details[keys[next(keys.count)]] = values[next(values.count)] }
+            let expected = String(decoding: try encoder.encode(details), as: UTF8.self)
+            #expect(String(decoding: JSONBytes.object(details, escapingSlashes: true), as: UTF8.self) == expected)
+        }
+    }
 }

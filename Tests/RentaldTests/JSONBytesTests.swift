@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import RentalProtocol
+
+/// The hand-written encoder must write exactly what the generic one writes, for every value it takes.
+@Suite("Hand-written JSON")
+struct JSONBytesTests {
+    /// Strings with every ASCII byte, quotes, backslashes, slashes and text outside ASCII.
+    static let strings: [String] = {
+        var strings = ["", "ryabinushka", "ЧАЙ-1-1", "ОМ/0001", #"a "quoted" \ back\slash"#, "tab\tnew\nline\rcr",
+                       "e\u{301}", "👶🏽 cot", "\u{7F}del", "\u{2028}\u{2029}", "💡\u{0}"]
+        strings.append(String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self))
+        return strings
+    }()
+
+    @Test("loans: every optional present and absent, every kind of string, instants over three centuries")
+    func loans() throws {
+        var random = SplitMix(seed: 2026)
+        for round in 0..<2_000 {
+            let text = { Self.strings[Int(random.next() % UInt64(Self.strings.count))] }
+            // Milliseconds from 1900 to 2100, with sub-millisecond parts that round either way.
+            let instant = { Date(timeIntervalSince1970: Double(Int64(random.next() % 6_311_390_400_000) - 2_208_988_800_000) / 1000
+                                 + Double(random.next() % 1000) / 1_000_000) }
+            let some = round % 2 == 0
+            let loan = Loan(id: Int64(random.next() % 10_000_000_000), inventoryNumber: text(), itemType: text(), family: text(),
+                            centre: text(), issuedBy: text(), issuedAt: instant(),
+                            issuedOn: LocalDate(serialDay: Int(random.next() % 80_000) - 20_000), backdated: random.next() % 2 == 0,
+                            dueDate: LocalDate(serialDay: Int(random.next() % 80_000) - 20_000), renewals: Int(random.next() % 12),
+                            state: LoanState.allCases[Int(random.next() % 3)], closedAt: some ? instant() : nil,
+                            closedBy: some ? text() : nil, returnedTo: some ? text() : nil,
+                            returnCondition: some ? Condition.allCases[Int(random.next() % 4)] : nil, returnNote: some ? text() : nil)
+            try expectSame(loan)
+            try expectSame(ReturnReceipt(loan: loan, unitStatus: UnitStatus.allCases[round % UnitStatus.allCases.count],
+                                         wasOverdue: some))
+        }
+    }
+
+    @Test("pages: empty, with and without a next cursor")
+    func pages() throws {
+        let loan = Loan(id: 7, inventoryNumber: "КРВ-1-1", itemType: "cot", family: "F-2026-0001", centre: "ryabinushka",
+                        issuedBy: "staff", issuedAt: Date(timeIntervalSince1970: 1_795_406_400.1235), issuedOn: LocalDate("2026-11-23")!,
+                        backdated: false, dueDate: LocalDate("2026-12-23")!, renewals: 0, state: .open, closedAt: nil,
+                        closedBy: nil, returnedTo: nil, returnCondition: nil, returnNote: nil)
+        try expectSame(Page<Loan>(items: []))
+        try expectSame(Page(items: [loan]))
+        try expectSame(Page(items: [loan, loan], next: "7"))
+        try expectSame(Page(items: [loan], next: #"odd "cursor"/\"#))
+    }
+
+    @Test("whole numbers at their limits")
+    func integers() {
+        for value in [Int64.min, -1, 0, 1, 9, 10, 1_000_000, Int64.max] {
+            var json = JSONBytes()
+            json.integer(value)
+            #expect(String(decoding: json.bytes, as: UTF8.self) == "\(value)")
+        }
+    }
+
+    private func expectSame<T: JSONBytesEncodable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let expected = try RentalJSON.encoder().encode(value)
+        let written = JSONBytes.encode(value)
+        #expect(String(decoding: written, as: UTF8.self) == String(decoding: expected, as: UTF8.self), sourceLocation: sourceLocation)
+    }
+}
+
+/// A small seeded generator, so that a failure repeats.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
