@@ -1,6 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// Release links of the two installed programs use lld with packed relative relocations (DT_RELR, glibc
+/// 2.36+): the position-independent executable keeps its address randomisation, but the dynamic loader
+/// no longer reads 2.4 MB of relocation records at every start (rentald idle RSS −2.5 MB; BENCHMARKS.md).
+let releaseLinking: [LinkerSetting] = [
+    .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+                 .when(platforms: [.linux], configuration: .release)),
+]
+
 let package = Package(
     name: "RentalKit",
     platforms: [.macOS(.v15)],
@@ -49,14 +57,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: releaseLinking
         ),
         .executableTarget(
             name: "rentalctl",
             dependencies: [
                 "RentalClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: releaseLinking
         ),
         .systemLibrary(
             name: "CSystemd",
@@ -74,7 +84,7 @@ let package = Package(
             dependencies: ["RentalKit", .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
-        .testTarget(name: "RentaldTests", dependencies: ["RentalClient", "RentalKit"], exclude: ["Snapshots"]),
+        .testTarget(name: "RentaldTests", dependencies: ["RentalClient", "RentalKit", "RentalProtocol"], exclude: ["Snapshots"]),
         .testTarget(
             name: "RentalKitTests",
             dependencies: ["RentalKit"],
