@@ -36,17 +36,29 @@ enum Lookup {
         return result
     }
 
+    /// The columns ``centre(_:closures:)`` reads, by position (reading by name costs a search per column).
+    static let centreSelect = "SELECT id, code, name, region, time_zone, open_days FROM centre"
+
+    /// A centre from a row of ``centreSelect``.
     static func centre(_ row: Row, closures: [Closure]) -> Centre {
-        Centre(code: row["code"], name: row["name"], region: row["region"], timeZone: row["time_zone"],
-               openDays: days(row["open_days"]), closures: closures)
+        Centre(code: row[1], name: row[2], region: row[3], timeZone: row[4], openDays: days(row[5]), closures: closures)
     }
 
     static func centre(_ db: Database, _ code: String) throws -> (id: Int64, centre: Centre) {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM centre WHERE code = ?"), arguments: [code]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: centreSelect + " WHERE code = ?"), arguments: [code]) else {
             throw RentalError(.centreNotFound, "no centre with code \(code)")
         }
-        let id: Int64 = row["id"]
-        return (id, centre(row, closures: try closuresByCentre(db, centreID: id)[id] ?? []))
+        let id: Int64 = row[0]
+        let closures = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT first_day, last_day, kind, note, id FROM closure WHERE centre_id = ? ORDER BY first_day, id"),
+            arguments: [id]).compactMap(closure)
+        return (id, centre(row, closures: closures))
+    }
+
+    /// A closure from `first_day, last_day, kind, note, id`.
+    private static func closure(_ row: Row) -> Closure? {
+        guard let first = LocalDate(row[0] as String), let last = LocalDate(row[1] as String) else { return nil }
+        return Closure(id: row[4], firstDay: first, lastDay: last, kind: Closure.Kind(rawValue: row[2]) ?? .other, note: row[3])
     }
 
     static func centreID(_ db: Database, _ code: String) throws -> Int64 {
@@ -67,24 +79,33 @@ enum Lookup {
 
     // MARK: Catalogue
 
+    /// The columns ``itemType(_:)`` reads, by position.
+    static let itemTypeSelect = """
+        SELECT id, code, name, category, sanitise_after_return, safety_check_days, infant_age_limit_months, recalled,
+               recall_note
+        FROM item_type
+        """
+
+    /// An item type from a row of ``itemTypeSelect``.
     static func itemType(_ row: Row) -> ItemType {
-        ItemType(code: row["code"], name: row["name"], category: Category(rawValue: row["category"]) ?? .other,
-                 sanitiseAfterReturn: row["sanitise_after_return"], safetyCheckDays: row["safety_check_days"],
-                 infantAgeLimitMonths: row["infant_age_limit_months"], recalled: row["recalled"],
-                 recallNote: row["recall_note"])
+        ItemType(code: row[1], name: row[2], category: Category(rawValue: row[3]) ?? .other,
+                 sanitiseAfterReturn: row[4], safetyCheckDays: row[5], infantAgeLimitMonths: row[6], recalled: row[7],
+                 recallNote: row[8])
     }
 
     static func itemType(_ db: Database, _ code: String) throws -> (id: Int64, itemType: ItemType) {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM item_type WHERE code = ?"), arguments: [code]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: itemTypeSelect + " WHERE code = ?"), arguments: [code]) else {
             throw RentalError(.itemTypeNotFound, "no item type with code \(code)")
         }
-        return (row["id"], itemType(row))
+        return (row[0], itemType(row))
     }
 
     // MARK: Units
 
+    /// The columns ``unit(_:)`` reads, by position.
     static let unitSelect = """
-        SELECT u.*, t.code AS type_code, h.code AS home_code, c.code AS current_code, d.code AS transit_code
+        SELECT u.id, u.inventory_number, t.code, h.code, c.code, d.code, u.status, u.condition, u.acquired_on,
+               u.cost_minor, u.funding_source, u.last_safety_check, u.note
         FROM unit u
         JOIN item_type t ON t.id = u.item_type_id
         JOIN centre h ON h.id = u.home_centre_id
@@ -92,14 +113,14 @@ enum Lookup {
         LEFT JOIN centre d ON d.id = u.transit_to_centre_id
         """
 
+    /// A unit from a row of ``unitSelect``.
     static func unit(_ row: Row) -> RentalUnit {
-        RentalUnit(inventoryNumber: row["inventory_number"], itemType: row["type_code"], homeCentre: row["home_code"],
-             currentCentre: row["current_code"], transitTo: row["transit_code"],
-             status: UnitStatus(rawValue: row["status"]) ?? .retired,
-             condition: Condition(rawValue: row["condition"]) ?? .fair,
-             acquiredOn: (row["acquired_on"] as String?).flatMap(LocalDate.init),
-             costMinor: row["cost_minor"], fundingSource: row["funding_source"],
-             lastSafetyCheck: (row["last_safety_check"] as String?).flatMap(LocalDate.init), note: row["note"])
+        RentalUnit(inventoryNumber: row[1], itemType: row[2], homeCentre: row[3], currentCentre: row[4], transitTo: row[5],
+                   status: UnitStatus(rawValue: row[6]) ?? .retired,
+                   condition: Condition(rawValue: row[7]) ?? .fair,
+                   acquiredOn: (row[8] as String?).flatMap(LocalDate.init),
+                   costMinor: row[9], fundingSource: row[10],
+                   lastSafetyCheck: (row[11] as String?).flatMap(LocalDate.init), note: row[12])
     }
 
     static func unit(_ db: Database, _ inventoryNumber: String) throws -> (id: Int64, unit: RentalUnit) {
@@ -107,29 +128,31 @@ enum Lookup {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: unitSelect + " WHERE u.inventory_number = ?"), arguments: [number]) else {
             throw RentalError(.unitNotFound, "no unit with inventory number \(number)")
         }
-        return (row["id"], unit(row))
+        return (row[0], unit(row))
     }
 
     // MARK: Families
 
     static func family(_ db: Database, _ reference: String) throws -> (id: Int64, family: Family) {
         let ref = try Validate.identifier(reference, field: "family")
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM family WHERE reference = ?"), arguments: [ref]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT id, reference, contact_surname, contact_given_names, phone, address, low_income_until, social_contract,
+                   consent_on, status
+            FROM family WHERE reference = ?
+            """), arguments: [ref]) else {
             // Not repeated: staff may have typed a surname or a phone number where the reference belongs.
             throw RentalError(.familyNotFound, "no family with that reference")
         }
-        let id: Int64 = row["id"]
+        let id: Int64 = row[0]
         let children = try Row.fetchAll(db.cachedStatement(sql: "SELECT birth_date, expected FROM child WHERE family_id = ? ORDER BY birth_date"),
                                         arguments: [id]).compactMap { child in
-            LocalDate(child["birth_date"] as String).map { Child(birthDate: $0, expected: child["expected"]) }
+            LocalDate(child[0] as String).map { Child(birthDate: $0, expected: child[1]) }
         }
         let family = Family(
-            reference: row["reference"], contactSurname: row["contact_surname"],
-            contactGivenNames: row["contact_given_names"], phone: row["phone"], address: row["address"],
-            lowIncomeUntil: date(row["low_income_until"]),
-            socialContract: row["social_contract"],
-            consentOn: (row["consent_on"] as String?).flatMap(LocalDate.init), children: children,
-            status: FamilyStatus(rawValue: row["status"]) ?? .suspended)
+            reference: row[1], contactSurname: row[2], contactGivenNames: row[3], phone: row[4], address: row[5],
+            lowIncomeUntil: date(row[6]), socialContract: row[7],
+            consentOn: (row[8] as String?).flatMap(LocalDate.init), children: children,
+            status: FamilyStatus(rawValue: row[9]) ?? .suspended)
         return (id, family)
     }
 

@@ -30,7 +30,7 @@ extension RentalStore {
 
     /// The whole catalogue, by code.
     public func itemTypes() async throws(RentalError) -> [ItemType] {
-        try await read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM item_type ORDER BY code")).map(Lookup.itemType) }
+        try await read { db in try Row.fetchAll(db.cachedStatement(sql: Lookup.itemTypeSelect + " ORDER BY code")).map(Lookup.itemType) }
     }
 
     /// Recalls an item type (no checkouts while recalled) or lifts the recall. Admin only.

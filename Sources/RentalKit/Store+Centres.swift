@@ -28,8 +28,8 @@ extension RentalStore {
     public func centres() async throws(RentalError) -> [Centre] {
         try await read { db in
             let closures = try Lookup.closuresByCentre(db)
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM centre ORDER BY code")).map { row in
-                Lookup.centre(row, closures: closures[row["id"]] ?? [])
+            return try Row.fetchAll(db.cachedStatement(sql: Lookup.centreSelect + " ORDER BY code")).map { row in
+                Lookup.centre(row, closures: closures[row[0]] ?? [])
             }
         }
     }

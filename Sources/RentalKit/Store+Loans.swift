@@ -119,7 +119,11 @@ extension RentalStore {
                            "due": due.description, "rule": "\(rule.id)"]
             if backdated { details["backdatedTo"] = issuedOn.description }
             try self.audit(db, who, backdated ? "loan.checkout.backdated" : "loan.checkout", "loan", "\(loanID)", details)
-            return try Lookup.loan(db, id: loanID)
+            // What reading the row back would give (the instant at the store's millisecond precision).
+            return Loan(id: loanID, inventoryNumber: unit.inventoryNumber, itemType: type.code, family: family.reference,
+                        centre: centre.code, issuedBy: who.name, issuedAt: RentalStore.date(millis: RentalStore.millis(issueInstant)),
+                        issuedOn: issuedOn, backdated: backdated, dueDate: due, renewals: 0, state: .open, closedAt: nil,
+                        closedBy: nil, returnedTo: nil, returnCondition: nil, returnNote: nil)
         }
     }
 
@@ -282,9 +286,13 @@ extension RentalStore {
             SELECT l.id, l.due_date, c.time_zone FROM loan l JOIN centre c ON c.id = l.centre_id
             WHERE l.family_id = ? AND l.state = 'open'
             """), arguments: [familyID])
-        return rows.first { row in
-            let zone = Lookup.zone(row["time_zone"] as String)
-            return Lookup.date(row["due_date"]) < LocalDate(now, in: zone)
-        }.map { $0["id"] }
+        var todayInZone: [String: LocalDate] = [:]  // a family's loans are mostly from one centre
+        for row in rows {
+            let zone: String = row[2]
+            let today = todayInZone[zone] ?? LocalDate(now, in: Lookup.zone(zone))
+            todayInZone[zone] = today
+            if Lookup.date(row[1]) < today { return row[0] }
+        }
+        return nil
     }
 }

@@ -123,8 +123,8 @@ struct NoticeContext: Sendable {
     static func load(_ db: Database, centre: String?, schedule: NoticeSchedule, now: Date) throws -> ([Int64], NoticeContext) {
         var centres: [Int64: CentreDay] = [:]
         let closures = try Lookup.closuresByCentre(db)
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM centre ORDER BY id")) {
-            let value = Lookup.centre(row, closures: closures[row["id"]] ?? [])
+        for row in try Row.fetchAll(db.cachedStatement(sql: Lookup.centreSelect + " ORDER BY id")) {
+            let value = Lookup.centre(row, closures: closures[row[0]] ?? [])
             guard centre == nil || value.code == centre else { continue }
             centres[row["id"]] = CentreDay(value: value, today: LocalDate(now, in: Lookup.zone(value)))
         }

@@ -74,18 +74,19 @@ extension RentalStore {
 
     static func allRules(_ db: Database) throws -> [LoanRule] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT r.*, c.code AS centre_code, t.code AS type_code FROM loan_rule r
+            SELECT r.id, c.code, r.category, t.code, r.period_count, r.period_unit, r.renewals_allowed, r.renewal_count,
+                   r.renewal_unit, r.max_open_loans, r.max_open_loans_in_category, r.infant_age_limit_months,
+                   r.count_open_days_only
+            FROM loan_rule r
             LEFT JOIN centre c ON c.id = r.centre_id LEFT JOIN item_type t ON t.id = r.item_type_id
             """)).map { row in
             LoanRule(
-                id: row["id"],
-                scope: RuleScope(centre: row["centre_code"], category: (row["category"] as String?).flatMap(Category.init(rawValue:)),
-                                 itemType: row["type_code"]),
-                period: LoanPeriod(row["period_count"], LoanPeriod.Unit(rawValue: row["period_unit"]) ?? .days),
-                renewalsAllowed: row["renewals_allowed"],
-                renewalPeriod: LoanPeriod(row["renewal_count"], LoanPeriod.Unit(rawValue: row["renewal_unit"]) ?? .days),
-                maxOpenLoans: row["max_open_loans"], maxOpenLoansInCategory: row["max_open_loans_in_category"],
-                infantAgeLimitMonths: row["infant_age_limit_months"], countOpenDaysOnly: row["count_open_days_only"])
+                id: row[0],
+                scope: RuleScope(centre: row[1], category: (row[2] as String?).flatMap(Category.init(rawValue:)), itemType: row[3]),
+                period: LoanPeriod(row[4], LoanPeriod.Unit(rawValue: row[5]) ?? .days),
+                renewalsAllowed: row[6],
+                renewalPeriod: LoanPeriod(row[7], LoanPeriod.Unit(rawValue: row[8]) ?? .days),
+                maxOpenLoans: row[9], maxOpenLoansInCategory: row[10], infantAgeLimitMonths: row[11], countOpenDaysOnly: row[12])
         }
     }
 }

@@ -22,6 +22,27 @@ struct LocalDateTests {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([LocalDate].self, from: Data(#"["2026-02-30"]"#.utf8)) }
     }
 
+    @Test("the local date of an instant is the one a Gregorian calendar in that zone gives", arguments: [
+        "Asia/Omsk", "Europe/Moscow", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Pacific/Apia",
+        "Pacific/Kiritimati", "America/Adak", "Australia/Lord_Howe", "UTC",
+    ])
+    func localDateOfInstant(zone identifier: String) throws {
+        let zone = try #require(TimeZone(identifier: identifier))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        var state: UInt64 = 11
+        for step in 0..<3_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            // 1950…2090, and every quarter hour around 2011-12-29/31 (Apia skipped a day) and a DST change.
+            let seconds = step < 2_000 ? Double(Int64(state >> 24) % 4_417_977_600) - 631_152_000
+                : step < 2_500 ? 1_325_073_600 + Double(step - 2_000) * 900 : 1_648_339_200 + Double(step - 2_500) * 900
+            let instant = Date(timeIntervalSince1970: seconds + Double(state % 1000) / 1000)
+            let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+            let expected = try #require(LocalDate(year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0))
+            #expect(LocalDate(instant, in: zone) == expected, "\(instant) in \(identifier)")
+        }
+    }
+
     @Test func weekdays() {
         #expect(TestWorld.date("2026-11-24").weekday == .tuesday)
         #expect(TestWorld.date("2027-01-09").weekday == .saturday)
