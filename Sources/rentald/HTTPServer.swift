@@ -183,9 +183,11 @@ final class HTTPServer: Sendable {
         var headers = response.headers
         headers.replaceOrAdd(name: "content-length", value: "\(response.body.readableBytes)")
         headers.replaceOrAdd(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
-        if response.body.readableBytes > 0 { try await outbound.write(.body(.byteBuffer(response.body))) }
-        try await outbound.write(.end(nil))
+        // One write of all parts: one flush, one system call for a small answer.
+        var parts: [HTTPServerResponsePart] = [.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))]
+        if response.body.readableBytes > 0 { parts.append(.body(.byteBuffer(response.body))) }
+        parts.append(.end(nil))
+        try await outbound.write(contentsOf: parts)
     }
 
     private func peerIdentity(_ channel: any Channel) async throws -> PeerIdentity {
