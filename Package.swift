@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "rentald",
             dependencies: [
-                "RentalKit", "RentalProtocol", "Systemd",
+                "RentalKit", "RentalProtocol", "Systemd", "CMalloc",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -74,6 +74,7 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]
         ),
         .target(name: "Systemd", dependencies: ["CSystemd"]),
+        .systemLibrary(name: "CMalloc"),
         // Test helpers: a journal sender for Tests/system/journal-test.sh and a socket-activation probe.
         .executableTarget(name: "journal-probe", dependencies: ["Systemd"]),
         .executableTarget(name: "listen-fds-probe", dependencies: ["Systemd"]),

@@ -71,6 +71,7 @@ struct Rentald: AsyncParsableCommand {
             print("rentald: configuration OK (\(settings.configFile ?? "embedded default"); store \(settings.storePath))")
             return
         }
+        MallocTuning.apply()
         let level = settings.config.logLevel
         let toJournal = JournalLogHandler.stderrIsJournal
         LogLevelControl.shared.set(level)
