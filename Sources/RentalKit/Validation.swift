@@ -37,6 +37,18 @@ package enum Validate {
     /// An identifier people type or scan (inventory number, family reference): letters of any script,
     /// digits, `-`, `/`, `.`; upper-cased so that «инв-7» and «ИНВ-7» are the same unit.
     package static func identifier(_ value: String, field: String) throws(RentalError) -> String {
+        // Already in normal form (upper-case ASCII, digits, '-', '/', '.'): nothing to trim, compose or raise.
+        if (1...40).contains(value.utf8.count), value.utf8.allSatisfy({ byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")
+        }) {
+            return value
+        }
+        return try normalIdentifier(value, field: field)
+    }
+
+    /// ``identifier(_:field:)`` without its shortcut for text already in normal form.
+    package static func normalIdentifier(_ value: String, field: String) throws(RentalError) -> String {
         let normal = value.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping.uppercased()
         let ok = (1...40).contains(normal.count)
             && normal.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-/.".unicodeScalars.contains($0) }

@@ -45,8 +45,9 @@ struct APICall {
 
     /// The values of the `:name` segments when the call is `method` on `pattern` (`loans/:id/renew`).
     func match(_ method: HTTPMethod, _ pattern: String) -> [String]? {
+        guard self.method == method else { return nil }  // before splitting: most routes differ in the method
         let segments = pattern.split(separator: "/")
-        guard self.method == method, segments.count == path.count else { return nil }
+        guard segments.count == path.count else { return nil }
         var values: [String] = []
         for (segment, actual) in zip(segments, path) {
             if segment.hasPrefix(":") {
