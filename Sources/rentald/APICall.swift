@@ -44,19 +44,25 @@ struct APICall {
     }
 
     /// The values of the `:name` segments when the call is `method` on `pattern` (`loans/:id/renew`).
+    /// Walks the pattern in place: it runs for every route until one matches.
     func match(_ method: HTTPMethod, _ pattern: String) -> [String]? {
-        guard self.method == method else { return nil }  // before splitting: most routes differ in the method
-        let segments = pattern.split(separator: "/")
-        guard segments.count == path.count else { return nil }
+        guard self.method == method else { return nil }
         var values: [String] = []
-        for (segment, actual) in zip(segments, path) {
-            if segment.hasPrefix(":") {
-                values.append(actual)
-            } else if segment != actual {
+        var index = 0
+        var rest = pattern.utf8[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
+            let segment = rest[..<end]
+            guard index < path.count else { return nil }
+            if segment.first == UInt8(ascii: ":") {
+                values.append(path[index])
+            } else if !path[index].utf8.elementsEqual(segment) {
                 return nil
             }
+            index += 1
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
         }
-        return values
+        return index == path.count ? values : nil
     }
 
     /// Whether the call is `method` on the fixed path `pattern`.
