@@ -14,6 +14,10 @@ final class RequestDeadline: ChannelDuplexHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let timeout: TimeAmount
+    /// When the awaited request must be complete; nil while a request is being answered.
+    private var deadline: NIODeadline?
+    /// The one pending timer. It is not moved on every request (scheduling and cancelling a timer per
+    /// request costs more than the rest of this handler): when it fires early it re-arms for the deadline.
     private var timer: Scheduled<Void>?
 
     init(timeout: TimeAmount) {
@@ -25,7 +29,7 @@ final class RequestDeadline: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        stop()
+        cancel()
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -34,12 +38,12 @@ final class RequestDeadline: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        stop()
+        cancel()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .end = unwrapInboundIn(data) { stop() }
+        if case .end = unwrapInboundIn(data) { deadline = nil }
         context.fireChannelRead(data)
     }
 
@@ -49,14 +53,26 @@ final class RequestDeadline: ChannelDuplexHandler {
     }
 
     private func start(_ context: ChannelHandlerContext) {
-        stop()
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-            context.close(promise: nil)
+        let deadline = NIODeadline.now() + timeout
+        self.deadline = deadline
+        if timer == nil { arm(context, at: deadline) }
+    }
+
+    private func arm(_ context: ChannelHandlerContext, at when: NIODeadline) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: when) {
+            self.timer = nil
+            guard let deadline = self.deadline else { return }  // answering: the answer's end re-arms it
+            if deadline <= .now() {
+                context.close(promise: nil)
+            } else {
+                self.arm(context, at: deadline)
+            }
         }
     }
 
-    private func stop() {
+    private func cancel() {
         timer?.cancel()
         timer = nil
+        deadline = nil
     }
 }
