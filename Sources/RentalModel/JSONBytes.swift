@@ -82,13 +82,14 @@ public struct JSONBytes: Sendable {
             return
         }
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: [UInt8] = []
-        while magnitude > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
+        var magnitude = UInt64(value.magnitude)
+        var divisor: UInt64 = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
         }
-        bytes.append(contentsOf: digits.reversed())
     }
 
     /// Appends `true` or `false`.
@@ -98,7 +99,17 @@ public struct JSONBytes: Sendable {
 
     /// Appends a date as `"YYYY-MM-DD"`.
     public mutating func date(_ value: LocalDate) {
-        string(value.description)
+        guard (0...9999).contains(value.year) else {
+            string(value.description)
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        digits(value.year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(value.month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(value.day, 2)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Appends `value` as `width` decimal digits (zero-padded; the caller keeps it in range).
