@@ -185,6 +185,20 @@ enum Lookup {
              returnNote: row[16])
     }
 
+    /// Loans from a statement selecting ``loanSelect``'s columns, each decoded from the live statement
+    /// (a fetched `Row` would copy every column first).
+    static func loans(_ statement: Statement, arguments: StatementArguments) throws -> [Loan] {
+        try LoanRecord.fetchAll(statement, arguments: arguments).map(\.loan)
+    }
+
+    private struct LoanRecord: FetchableRecord {
+        let loan: Loan
+
+        init(row: Row) {
+            loan = Lookup.loan(row)
+        }
+    }
+
     static func loan(_ db: Database, id: Int64) throws -> Loan {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: loanSelect + " WHERE l.id = ?"), arguments: [id]) else {
             throw RentalError(.loanNotFound, "no loan with id \(id)")

@@ -233,7 +233,7 @@ extension RentalStore {
         let now = clock.now()
         return try await read { db in
             let (sql, arguments) = try Self.loanListing(db, filter, now: now)
-            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Lookup.loan)
+            return try Lookup.loans(db.cachedStatement(sql: sql), arguments: arguments)
         }
     }
 
