@@ -48,43 +48,56 @@ final class GroupCommit: Sendable {
                 state.draining = true
                 return true
             }
-            if startDraining {
-                Task { await self.drain() }
-            }
+            if startDraining { scheduleDrain() }
         }
     }
 
-    /// Commits batches until nothing is waiting.
-    private func drain() async {
-        while true {
-            let batch = state.withLock { state -> [any PendingWrite] in
-                let batch = Array(state.pending.prefix(Self.maxBatch))
-                state.pending.removeFirst(batch.count)
-                if batch.isEmpty { state.draining = false }
-                if !batch.isEmpty {
-                    state.statistics.batches += 1
-                    state.statistics.operations += batch.count
-                    state.statistics.largestBatch = max(state.statistics.largestBatch, batch.count)
-                }
-                return batch
+    /// Most batches committed in one turn of the writer's queue before other writes queued there get theirs.
+    static let batchesPerTurn = 8
+
+    /// Commits batches on the writer's own queue until nothing is waiting (or the turn is over): the
+    /// operations' answers go out from there, with no hop back to a task in between.
+    private func scheduleDrain() {
+        writer.asyncWriteWithoutTransaction { db in
+            for _ in 0..<Self.batchesPerTurn {
+                guard let batch = self.nextBatch() else { return }
+                self.commit(batch, db)
             }
-            if batch.isEmpty { return }
-            await commit(batch)
+            // Still work waiting: queue another turn behind whatever else waits for the writer.
+            let more = self.state.withLock { state -> Bool in
+                if state.pending.isEmpty { state.draining = false }
+                return state.draining
+            }
+            if more { self.scheduleDrain() }
         }
     }
 
-    private func commit(_ batch: [any PendingWrite]) async {
+    /// The operations for the next transaction, or nil (and draining stops) when none wait.
+    private func nextBatch() -> [any PendingWrite]? {
+        state.withLock { state in
+            let batch = Array(state.pending.prefix(Self.maxBatch))
+            state.pending.removeFirst(batch.count)
+            guard !batch.isEmpty else {
+                state.draining = false
+                return nil
+            }
+            state.statistics.batches += 1
+            state.statistics.operations += batch.count
+            state.statistics.largestBatch = max(state.statistics.largestBatch, batch.count)
+            return batch
+        }
+    }
+
+    private func commit(_ batch: [any PendingWrite], _ db: Database) {
         do {
-            try await writer.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    if batch.count == 1 {
-                        // Alone: the transaction is the savepoint; its failure is the operation's.
-                        try batch[0].run(db)
-                    } else {
-                        for job in batch { try Self.runInSavepoint(job, db) }
-                    }
-                    return .commit
+            try db.inTransaction(.immediate) {
+                if batch.count == 1 {
+                    // Alone: the transaction is the savepoint; its failure is the operation's.
+                    try batch[0].run(db)
+                } else {
+                    for job in batch { try Self.runInSavepoint(job, db) }
                 }
+                return .commit
             }
             for job in batch { job.finish() }
         } catch {
@@ -96,7 +109,10 @@ final class GroupCommit: Sendable {
             state.withLock { $0.statistics.retriedAlone += batch.count }
             for job in batch {
                 do {
-                    try await writer.write { db in try job.run(db) }
+                    try db.inTransaction(.immediate) {
+                        try job.run(db)
+                        return .commit
+                    }
                     job.finish()
                 } catch {
                     job.fail(error)
@@ -161,8 +177,8 @@ private protocol PendingWrite: AnyObject, Sendable {
 }
 
 private final class Job<T: Sendable>: PendingWrite, @unchecked Sendable {
-    // `outcome` is touched only on the store's writer queue, then read once by the draining task after
-    // the write returned: the writer's serial queue orders the accesses.
+    // `outcome` is touched only on the store's writer queue, where the batch runs and is answered: the
+    // writer's serial queue orders the accesses.
     private let body: @Sendable (Database) throws -> T
     private let continuation: CheckedContinuation<T, any Error>
     private var outcome: Result<T, any Error>?
