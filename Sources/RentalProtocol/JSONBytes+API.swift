@@ -116,6 +116,7 @@ extension ReturnReceipt: JSONBytesEncodable {
 extension Page: JSONBytesEncodable where Item: JSONBytesEncodable {
     /// Writes the object.
     public func write(to json: inout JSONBytes) {
+        json.reserve(items.count * 320)  // a loan is about 250–300 bytes
         json.raw("{")
         json.key("items", first: true)
         json.raw("[")
