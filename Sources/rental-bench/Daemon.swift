@@ -81,6 +81,19 @@ final class Daemon {
     /// Daemons stopped.
     static let stops = Locked(0)
 
+    /// Waits (at most `timeout` seconds) until the daemon is idle: after a clean stop its whole-file check
+    /// runs right after READY=1, beside the first requests, and its CPU would be counted as theirs.
+    func settle(timeout: Double = 10) {
+        let deadline = Monotonic.now() + timeout
+        var last = process.cpuSeconds()
+        while Monotonic.now() < deadline {
+            usleep(100_000)
+            let now = process.cpuSeconds()
+            if now - last < 0.005 { return }
+            last = now
+        }
+    }
+
     /// SIGTERM and wait. rentald sends `READY=1` before its signal handler is surely in place: a SIGTERM
     /// in that window either kills it outright (status 143) or is lost and it keeps running. So this
     /// waits until `/proc/PID/status` shows SIGTERM caught, and records (rather than fails on) a daemon

@@ -172,6 +172,7 @@ struct OverdueFigures {
 
             let daemon = try Daemon(binary: options.rentald, directory: directory, stateDirectory: directory + "/state",
                                     groupCommit: .unset)
+            daemon.settle()
             let socket = daemon.socket
             let cpuBefore = daemon.process.cpuSeconds()
             let served = try await median("through rentald", times: times, expected: expected) { try Self.daemon(socket) }
