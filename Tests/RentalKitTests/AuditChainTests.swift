@@ -58,11 +58,8 @@ struct AuditChainTests {
         values.append(String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self))
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        var state: UInt64 = 7
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var random = SplitMix64(seed: 7)
+        func next(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
         for _ in 0..<1_000 {
             var details: [String: String] = [:]
             for _ in 0..<next(8) { details[keys[next(keys.count)]] = values[next(values.count)] }

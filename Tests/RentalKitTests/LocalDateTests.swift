@@ -30,13 +30,13 @@ struct LocalDateTests {
         let zone = try #require(TimeZone(identifier: identifier))
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        var state: UInt64 = 11
+        var random = SplitMix64(seed: 11)
         for step in 0..<3_000 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let draw = random.next()
             // 1950…2090, and every quarter hour around 2011-12-29/31 (Apia skipped a day) and a DST change.
-            let seconds = step < 2_000 ? Double(Int64(state >> 24) % 4_417_977_600) - 631_152_000
+            let seconds = step < 2_000 ? Double(draw % 4_417_977_600) - 631_152_000
                 : step < 2_500 ? 1_325_073_600 + Double(step - 2_000) * 900 : 1_648_339_200 + Double(step - 2_500) * 900
-            let instant = Date(timeIntervalSince1970: seconds + Double(state % 1000) / 1000)
+            let instant = Date(timeIntervalSince1970: seconds + Double(draw % 1000) / 1000)
             let parts = calendar.dateComponents([.year, .month, .day], from: instant)
             let expected = try #require(LocalDate(year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0))
             #expect(LocalDate(instant, in: zone) == expected, "\(instant) in \(identifier)")
