@@ -19,7 +19,7 @@ enum Lookup {
     }
 
     static func closuresByCentre(_ db: Database, centreID: Int64? = nil) throws -> [Int64: [Closure]] {
-        var sql = "SELECT * FROM closure"
+        var sql = "SELECT first_day, last_day, kind, note, id, centre_id FROM closure"
         var arguments: StatementArguments = []
         if let centreID {
             sql += " WHERE centre_id = ?"
@@ -27,11 +27,10 @@ enum Lookup {
         }
         sql += " ORDER BY first_day, id"
         var result: [Int64: [Closure]] = [:]
-        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-            guard let first = LocalDate(row["first_day"] as String), let last = LocalDate(row["last_day"] as String) else { continue }
-            let closure = Closure(id: row["id"], firstDay: first, lastDay: last,
-                                  kind: Closure.Kind(rawValue: row["kind"]) ?? .other, note: row["note"])
-            result[row["centre_id"], default: []].append(closure)
+        for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) {
+            guard let first = LocalDate(row[0] as String), let last = LocalDate(row[1] as String) else { continue }
+            result[row[5], default: []].append(
+                Closure(id: row[4], firstDay: first, lastDay: last, kind: Closure.Kind(rawValue: row[2]) ?? .other, note: row[3]))
         }
         return result
     }
@@ -49,16 +48,7 @@ enum Lookup {
             throw RentalError(.centreNotFound, "no centre with code \(code)")
         }
         let id: Int64 = row[0]
-        let closures = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT first_day, last_day, kind, note, id FROM closure WHERE centre_id = ? ORDER BY first_day, id"),
-            arguments: [id]).compactMap(closure)
-        return (id, centre(row, closures: closures))
-    }
-
-    /// A closure from `first_day, last_day, kind, note, id`.
-    private static func closure(_ row: Row) -> Closure? {
-        guard let first = LocalDate(row[0] as String), let last = LocalDate(row[1] as String) else { return nil }
-        return Closure(id: row[4], firstDay: first, lastDay: last, kind: Closure.Kind(rawValue: row[2]) ?? .other, note: row[3])
+        return (id, centre(row, closures: try closuresByCentre(db, centreID: id)[id] ?? []))
     }
 
     static func centreID(_ db: Database, _ code: String) throws -> Int64 {

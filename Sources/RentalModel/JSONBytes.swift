@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// JSON written by hand, for the values written most (a loan in every answer about one, an audit event's
 /// details in every write): byte for byte what Foundation's `JSONEncoder` writes with sorted keys, without
 /// the generic `Encodable` machinery, which costs several times more than the query behind a loan. The
@@ -25,12 +19,11 @@ public struct JSONBytes: Sendable {
     public static func object(_ dictionary: [String: String], escapingSlashes: Bool) -> [UInt8] {
         var json = JSONBytes(capacity: 64 + dictionary.count * 32, escapingSlashes: escapingSlashes)
         json.raw("{")
-        for (index, key) in dictionary.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+        for (index, pair) in dictionary.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
             if index > 0 { json.raw(",") }
-            json.string(key)
+            json.string(pair.key)
             json.raw(":")
-            // The key comes from the dictionary's own keys.
-            json.string(dictionary[key] ?? "")
+            json.string(pair.value)
         }
         json.raw("}")
         return json.bytes
