@@ -20,7 +20,7 @@ extension RentalStore {
     /// Recomputes the audit trail's hash chain and reports the first event that does not match (changed,
     /// inserted out of order, or following a deleted one).
     public func verifyAudit() async throws(RentalError) -> AuditVerification {
-        try await read { db in
+        try await readWholeStore { db in
             var previous = ""
             var expectedSeq: Int64 = 1
             var checked = 0

@@ -176,7 +176,7 @@ public final class RentalStore: Sendable {
     /// Runs SQLite's `quick_check` over the whole file (on a reader, beside other operations).
     /// - Throws: ``RentalError/Code/storageCorrupt`` when the file is damaged.
     public func checkIntegrity() async throws(RentalError) {
-        let result = try await read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        let result = try await readWholeStore { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
         guard result == ["ok"] else {
             throw RentalError(.storageCorrupt, "the store failed SQLite's quick_check: restore it from a backup")
         }
@@ -212,9 +212,21 @@ public final class RentalStore: Sendable {
 
     /// Runs `body` on a read-only snapshot, on the calling thread: a read is CPU work on pages SQLite has
     /// cached, and handing it to the reader's queue and back cost more than most reads (two thread wake-ups).
+    /// Reads that walk the whole store use ``readWholeStore(_:)``.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RentalError) -> T {
         do {
             return try readHere(body)
+        } catch {
+            throw RentalError(mapping: error)
+        }
+    }
+
+    /// Runs `body` on a read-only snapshot on a reader's own queue: for reads that walk the whole file
+    /// (integrity check, audit verification), which would otherwise hold one of the few threads that serve
+    /// every other request for as long as they take.
+    func readWholeStore<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RentalError) -> T {
+        do {
+            return try await writer.read(body)
         } catch {
             throw RentalError(mapping: error)
         }

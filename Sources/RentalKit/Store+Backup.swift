@@ -12,7 +12,14 @@ extension RentalStore {
             throw RentalError(.alreadyExists, "the backup file exists already")
         }
         do {
-            guard try Self.copy(writer, to: path) else {
+            // Seconds of file copying and checking: on a thread of its own, not one that serves requests.
+            let writer = self.writer
+            let copied = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
+                DispatchQueue.global(qos: .utility).async {
+                    continuation.resume(with: Result { try Self.copy(writer, to: path) })
+                }
+            }
+            guard copied else {
                 try? FileManager.default.removeItem(atPath: path)
                 throw RentalError(.storageCorrupt, "the backup copy failed its integrity check")
             }
