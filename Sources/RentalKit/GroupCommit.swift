@@ -4,29 +4,38 @@ import Synchronization
 /// Lets concurrent write operations share one transaction and one commit (one fsync), while each still
 /// succeeds or fails on its own.
 ///
-/// Operations queue up while a commit is in progress; the next batch takes all of them (up to
-/// ``maxBatch``) into one `BEGIN IMMEDIATE … COMMIT`, each inside its own savepoint: an operation that
-/// throws is rolled back to its savepoint and the others go on. Nobody hears back before `COMMIT` has
-/// returned, so with `synchronous=FULL` no operation is acknowledged before it is durable. When SQLite
-/// drops the whole transaction (a full disk, a lock, memory), or the commit fails in a way that
-/// guarantees nothing was written, each operation of the batch runs again in its own transaction so that
-/// each gets its own answer. Work with side effects outside the database must not come here: it may run
-/// twice.
+/// An operation that finds the writer idle commits at once on the thread that asked, in its own
+/// transaction: with one client at a time there is no hand-over to the writer's queue and back (two thread
+/// wake-ups, each as long as a good part of the commit). Operations that arrive while the writer is busy
+/// queue up; the next batch takes all of them (up to ``maxBatch``) into one `BEGIN IMMEDIATE … COMMIT` on
+/// the writer's queue, each inside its own savepoint: an operation that throws is rolled back to its
+/// savepoint and the others go on. Nobody hears back before `COMMIT` has returned, so with
+/// `synchronous=FULL` no operation is acknowledged before it is durable. When SQLite drops the whole
+/// transaction (a full disk, a lock, memory), or the commit fails in a way that guarantees nothing was
+/// written, each operation of the batch runs again in its own transaction so that each gets its own
+/// answer. Work with side effects outside the database must not come here (it may run twice): it goes
+/// through ``writeAlone(_:)``.
 final class GroupCommit: Sendable {
-    /// Most operations sharing one commit.
-    static let maxBatch = 256
+    /// Most operations sharing one commit: 256 with group commit, 1 without (every operation its own
+    /// transaction, still queued and answered the same way).
+    let maxBatch: Int
 
     private struct State {
         var pending: [any PendingWrite] = []
+        /// The writer is taken: a turn of batches is queued or running, or an operation commits on its
+        /// caller's thread.
         var draining = false
+        /// Writes through ``writeAlone(_:)`` queued or running on the writer.
+        var alone = 0
         var statistics = GroupCommitStatistics()
     }
 
     private let writer: any DatabaseWriter
     private let state = Mutex(State())
 
-    init(writer: any DatabaseWriter) {
+    init(writer: any DatabaseWriter, maxBatch: Int = 256) {
         self.writer = writer
+        self.maxBatch = max(1, maxBatch)
     }
 
     /// What has been committed so far, and how many operations are waiting.
@@ -38,9 +47,14 @@ final class GroupCommit: Sendable {
         }
     }
 
-    /// Runs `body` in the next shared transaction and returns its result once that transaction is committed.
+    /// Runs `body` in a transaction of its own at once when the writer is idle, else in the next shared
+    /// transaction, and returns its result once that transaction is committed.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        if takeIdleWriter() {
+            defer { handOver() }
+            return try commitHere(body)
+        }
+        return try await withCheckedThrowingContinuation { continuation in
             let job = Job(body: body, continuation: continuation)
             let startDraining = state.withLock { state in
                 state.pending.append(job)
@@ -50,6 +64,52 @@ final class GroupCommit: Sendable {
             }
             if startDraining { scheduleDrain() }
         }
+    }
+
+    /// Runs `body` alone in its own write transaction on the writer's queue, exactly once; operations
+    /// that arrive meanwhile queue for the next batch instead of waiting for the writer on their thread.
+    func writeAlone<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        state.withLock { $0.alone += 1 }
+        defer { state.withLock { $0.alone -= 1 } }
+        return try await writer.write(body)
+    }
+
+    /// Takes the writer for one operation when nothing else holds it or waits for it.
+    private func takeIdleWriter() -> Bool {
+        state.withLock { state in
+            guard !state.draining, state.alone == 0, state.pending.isEmpty else { return false }
+            state.draining = true
+            state.statistics.batches += 1
+            state.statistics.operations += 1
+            state.statistics.largestBatch = max(state.statistics.largestBatch, 1)
+            return true
+        }
+    }
+
+    /// Gives the writer back after ``commitHere(_:)``: to the operations that queued meanwhile, if any.
+    private func handOver() {
+        let more = state.withLock { state -> Bool in
+            if state.pending.isEmpty { state.draining = false }
+            return state.draining
+        }
+        if more { scheduleDrain() }
+    }
+
+    /// Commits `body` in its own transaction on the calling thread (GRDB's blocking write: the writer's
+    /// queue runs it here when it is free, as it is after ``takeIdleWriter()``).
+    private func commitHere<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.writeWithoutTransaction { db in try Self.inOwnTransaction(db, body) }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE … COMMIT`.
+    private static func inOwnTransaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        var result: Result<T, any Error>?
+        try db.inTransaction(.immediate) {
+            let value = try body(db)
+            result = .success(value)
+            return .commit
+        }
+        return try (result ?? .failure(CancellationError())).get()
     }
 
     /// Most batches committed in one turn of the writer's queue before other writes queued there get theirs.
@@ -75,7 +135,7 @@ final class GroupCommit: Sendable {
     /// The operations for the next transaction, or nil (and draining stops) when none wait.
     private func nextBatch() -> [any PendingWrite]? {
         state.withLock { state in
-            let batch = Array(state.pending.prefix(Self.maxBatch))
+            let batch = Array(state.pending.prefix(self.maxBatch))
             state.pending.removeFirst(batch.count)
             guard !batch.isEmpty else {
                 state.draining = false

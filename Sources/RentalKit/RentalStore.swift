@@ -63,7 +63,9 @@ public final class RentalStore: Sendable {
     }
 
     let writer: any DatabaseWriter
-    private let groupCommit: GroupCommit?
+    /// Every write goes through it; without ``Options/groupCommit`` its batches hold one operation each.
+    private let groupCommit: GroupCommit
+    private let sharesCommits: Bool
     /// True when the file was closed cleanly and left untouched since, and ``Options/integrityCheck`` let
     /// the `quick_check` wait: run ``checkIntegrity()``.
     public let integrityCheckDeferred: Bool
@@ -78,7 +80,8 @@ public final class RentalStore: Sendable {
     private init(writer: any DatabaseWriter, options: Options, clock: any RentalClock, logger: Logger,
                  closedCleanly: Bool = false) throws {
         self.writer = writer
-        self.groupCommit = options.groupCommit ? GroupCommit(writer: writer) : nil
+        self.groupCommit = GroupCommit(writer: writer, maxBatch: options.groupCommit ? 256 : 1)
+        self.sharesCommits = options.groupCommit
         self.clock = clock
         self.policy = options.policy
         self.logger = logger
@@ -190,21 +193,20 @@ public final class RentalStore: Sendable {
     /// time if SQLite drops the shared transaction, so `body` must touch nothing but the database.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RentalError) -> T {
         do {
-            if let groupCommit { return try await groupCommit.write(body) }
-            return try await writer.write(body)
+            return try await groupCommit.write(body)
         } catch {
             throw RentalError(mapping: error)
         }
     }
 
     /// How concurrent operations shared commits (nil when group commit is off).
-    package var groupCommitStatistics: GroupCommitStatistics? { groupCommit?.statistics }
+    package var groupCommitStatistics: GroupCommitStatistics? { sharesCommits ? groupCommit.statistics : nil }
 
     /// Runs `body` alone in its own write transaction, exactly once: for work with effects outside the
     /// database (sending notices).
     func writeAlone<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RentalError) -> T {
         do {
-            return try await writer.write(body)
+            return try await groupCommit.writeAlone(body)
         } catch {
             throw RentalError(mapping: error)
         }

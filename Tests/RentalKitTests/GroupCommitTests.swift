@@ -1,32 +1,45 @@
 import Foundation
 import GRDB
 @testable import RentalKit
+import Synchronization
 import Testing
 
 @Suite("Group commit")
 struct GroupCommitTests {
-    /// Holds the store's writer connection on another thread until `release()`, so that operations queue up
-    /// behind it and go into one shared transaction.
-    final class WriterHold: @unchecked Sendable {
-        private let held = DispatchSemaphore(value: 0)
-        private let go = DispatchSemaphore(value: 0)
-        private let done = DispatchSemaphore(value: 0)
+    /// A flag set on one thread and awaited on another without blocking a thread of the task pool (a
+    /// blocked pool thread could be the one the setter needs).
+    final class Flag: Sendable {
+        private let value = Mutex(false)
 
-        init(_ store: RentalStore) {
-            let thread = Thread { [held, go, done] in
-                store.writer.writeWithoutTransaction { _ in
-                    held.signal()
+        func set() { value.withLock { $0 = true } }
+
+        func wait() async throws {
+            for _ in 0..<4000 where !value.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(1)) }
+            try #require(value.withLock { $0 }, "the flag was never set")
+        }
+    }
+
+    /// Holds the store's writer connection (through `writeAlone`, as a notice batch would) until
+    /// `release()`, so that operations queue up behind it and go into one shared transaction.
+    final class WriterHold: Sendable {
+        private let go = DispatchSemaphore(value: 0)
+        private let holding: Task<Void, any Error>
+
+        init(_ store: RentalStore) async throws {
+            let held = Flag()
+            holding = Task { [go] in
+                // Blocks the writer's own queue, not a thread of the task pool.
+                try await store.writeAlone { _ in
+                    held.set()
                     go.wait()
                 }
-                done.signal()
             }
-            thread.start()
-            held.wait()
+            try await held.wait()
         }
 
-        func release() {
+        func release() async throws {
             go.signal()
-            done.wait()
+            try await holding.value
         }
     }
 
@@ -48,7 +61,7 @@ struct GroupCommitTests {
     func behindHeldWriter(_ store: RentalStore, _ keys: [String],
                           _ operation: @escaping @Sendable (String) async throws(RentalError) -> Void) async throws -> [String: RentalError?] {
         let before = try #require(store.groupCommitStatistics)
-        let hold = WriterHold(store)
+        let hold = try await WriterHold(store)
         return try await withThrowingTaskGroup(of: (String, RentalError?).self) { group in
             for key in keys {
                 group.addTask {
@@ -61,7 +74,7 @@ struct GroupCommitTests {
                 }
             }
             try await waitForOperations(store, since: before, keys.count)
-            hold.release()
+            try await hold.release()
             var results: [String: RentalError?] = [:]
             for try await (key, error) in group { results[key] = error }
             return results
@@ -144,6 +157,94 @@ struct GroupCommitTests {
         #expect(try await world.store.verifyAudit().firstBroken == nil)
         let retried = world.store.groupCommitStatistics?.retriedAlone ?? 0
         print("group commit on a full file: \(numbers.count - failed.count) added, \(failed.count) refused as storage_full, \(retried) run again alone")
+    }
+
+    /// A store of its own in a new folder.
+    static func fileStore(groupCommit: Bool) throws -> RentalStore {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rentalkit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try RentalStore.open(path: directory.appendingPathComponent("rental.sqlite").path,
+                                    options: .init(groupCommit: groupCommit))
+    }
+
+    @Test("an operation that finds the writer idle commits on the thread that asked; behind a busy writer it waits for the writer's queue",
+          arguments: [true, false])
+    func idleWriterCommitsHere(groupCommit: Bool) async throws {
+        let store = try Self.fileStore(groupCommit: groupCommit)
+        let commits = GroupCommit(writer: store.writer, maxBatch: groupCommit ? 256 : 1)
+        // No suspension between reading the thread and the write: the task is on this thread when it asks.
+        let caller = pthread_self()
+        let inside = try await commits.write { db in
+            try db.execute(sql: "CREATE TABLE probe (n INTEGER)")
+            return pthread_self()
+        }
+        #expect(pthread_equal(caller, inside) != 0, "committed on the caller's thread")
+        #expect(try await store.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM probe") } == 0)
+
+        // Behind a write on the writer's queue, the next one queues and runs there, not here.
+        let held = Flag()
+        let go = DispatchSemaphore(value: 0)
+        let holding = Task { try await commits.writeAlone { _ in held.set(); go.wait() } }
+        try await held.wait()
+        let queued = Task {
+            let caller = pthread_self()
+            let inside = try await commits.write { db in
+                try db.execute(sql: "INSERT INTO probe VALUES (1)")
+                return pthread_self()
+            }
+            return pthread_equal(caller, inside) != 0
+        }
+        for _ in 0..<2000 where commits.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(commits.statistics.waiting == 1, "queued behind the busy writer")
+        go.signal()
+        try await holding.value
+        #expect(try await queued.value == false, "ran on the writer's queue")
+        #expect(try await store.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM probe") } == 1)
+        #expect(commits.statistics.waiting == 0)
+    }
+
+    @Test("operations that arrive while one commits on its own thread are handed the writer after it, in one transaction")
+    func arrivalsDuringAnIdleCommitShareTheNext() async throws {
+        let store = try Self.fileStore(groupCommit: true)
+        let commits = GroupCommit(writer: store.writer)
+        try await commits.write { db in try db.execute(sql: "CREATE TABLE probe (n INTEGER UNIQUE)") }
+        let inside = Flag()
+        let go = DispatchSemaphore(value: 0)
+        // The first write takes the idle writer and stays in its transaction, on its own thread, until `go`.
+        let first = Task.detached {
+            try await commits.write { db in
+                try db.execute(sql: "INSERT INTO probe VALUES (0)")
+                inside.set()
+                go.wait()
+            }
+        }
+        try await inside.wait()
+        let before = commits.statistics
+        let results = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            for n in [1, 2, 3, 1, 4] {  // the second 1 breaks the UNIQUE constraint: refused alone
+                group.addTask {
+                    do {
+                        try await commits.write { db in try db.execute(sql: "INSERT INTO probe VALUES (?)", arguments: [n]) }
+                        return (n, true)
+                    } catch {
+                        return (n, false)
+                    }
+                }
+            }
+            for _ in 0..<2000 where commits.statistics.waiting < 5 { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(commits.statistics.waiting == 5)
+            go.signal()
+            var results: [(Int, Bool)] = []
+            for try await result in group { results.append(result) }
+            return results
+        }
+        try await first.value
+        let after = commits.statistics
+        #expect(after.batches - before.batches == 1, "the five queued writes shared one transaction")
+        #expect(after.operations - before.operations == 5)
+        #expect(results.filter { !$0.1 }.map(\.0) == [1], "exactly one of the two 1s was refused")
+        #expect(try await store.writer.read { try Int.fetchAll($0, sql: "SELECT n FROM probe ORDER BY n") } == [0, 1, 2, 3, 4])
+        #expect(after.waiting == 0)
     }
 
     @Test func withGroupCommitOffEveryOperationCommitsAlone() async throws {
