@@ -248,10 +248,7 @@ struct GroupCommitTests {
     }
 
     @Test func withGroupCommitOffEveryOperationCommitsAlone() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rentalkit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try RentalStore.open(path: directory.appendingPathComponent("rental.sqlite").path,
-                                         options: .init(groupCommit: false))
+        let store = try Self.fileStore(groupCommit: false)
         #expect(store.groupCommitStatistics == nil)
         _ = try await store.addCentre(NewCentre(code: "omsk", name: "Рябинушка", region: "", timeZone: "Asia/Omsk"),
                                       by: .admin("root"))
