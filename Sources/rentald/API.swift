@@ -189,9 +189,8 @@ struct API: HTTPHandler {
         }
 
         // Reservations
-        if call.matches(.GET, "reservations") {
-            return try call.json(Page(items: try await store.reservations(itemType: try call.required("type"), at: try call.required("centre"))))
-        }
+        if call.matches(.GET, "reservations") { return try await listReservations(call) }
+        if let id = call.match(.GET, "reservations/:id")?.first { return try await getReservation(call, id) }
         if call.matches(.POST, "reservations") {
             let body = try call.body(ReservationRequest.self)
             return try call.json(try await store.reserve(family: body.family, itemType: body.itemType, at: body.centre, by: who),
@@ -201,6 +200,17 @@ struct API: HTTPHandler {
             try await store.closeReservation(try call.id(id), by: who)
             return call.noContent()
         }
+
+        // Holds, transfers and recalls (handlers in Routes+Holds.swift)
+        if call.matches(.GET, "holds") { return try await listHolds(call) }
+        if let id = call.match(.DELETE, "holds/:id")?.first { return try await cancelHold(call, id) }
+        if let number = call.match(.POST, "units/:number/send")?.first { return try await sendUnit(call, number) }
+        if let number = call.match(.POST, "units/:number/receive")?.first { return try await receiveUnit(call, number) }
+        if call.matches(.GET, "transfers") { return try await listTransfers(call) }
+        if call.matches(.GET, "transfers/proposals") { return try await listTransferProposals(call) }
+        if call.matches(.POST, "recalls") { return try await runRecall(call) }
+        if let code = call.match(.POST, "recalls/:code/lift")?.first { return try await liftRecall(call, code) }
+        if call.matches(.GET, "notices/holds") { return try await listHoldNotices(call) }
 
         // Notices
         if call.matches(.GET, "notices") {
