@@ -66,6 +66,25 @@ struct Return: AsyncParsableCommand {
             let next = Language.current.status(receipt.unitStatus)
             print(tr("Returned \(receipt.loan.inventoryNumber) (loan \(receipt.loan.id))\(receipt.wasOverdue ? ", late" : ""); the unit goes to: \(next)",
                      "Принято \(receipt.loan.inventoryNumber) (выдача \(receipt.loan.id))\(receipt.wasOverdue ? ", с опозданием" : ""); дальше: \(next)"))
+            if let hold = receipt.heldFor {
+                print(tr("Held for reservation \(hold) until ", "Отложена по брони \(hold) до ") + (receipt.pickupBy.map(Output.dueDate) ?? "?"))
+            }
+            switch (receipt.returnElsewhere, receipt.sentTo, receipt.heldFor) {
+            case (.floating?, _, _):
+                print(tr("Returned away from its home centre: it stays here (floating).",
+                         "Возвращена не в свой центр: остаётся здесь (плавающий фонд)."))
+            case (.sendHome?, let home?, _):
+                print(tr("Returned away from its home centre: sent home to \(home).",
+                         "Возвращена не в свой центр: отправлена домой, в \(home)."))
+            case (.sendHome?, nil, _?):
+                print(tr("Returned away from its home centre: kept here for a waiting family.",
+                         "Возвращена не в свой центр: оставлена здесь для семьи из очереди."))
+            case (.sendHome?, nil, nil):
+                print(tr("Returned away from its home centre: send it home once it is ready (rentalctl units send).",
+                         "Возвращена не в свой центр: когда будет готова, отправьте её домой (rentalctl units send)."))
+            case (nil, _, _):
+                break
+            }
         }
     }
 }
@@ -166,6 +185,13 @@ struct Available: AsyncParsableCommand {
             let elsewhere = answer.byCentre.filter { $0.key != answer.centre }.sorted { $0.value > $1.value }
             if !elsewhere.isEmpty {
                 Output.table([tr("CENTRE", "ЦЕНТР"), tr("FREE", "СВОБОДНО")], elsewhere.map { [$0.key, "\($0.value)"] })
+            }
+            if let here = answer.centre, answer.here == 0 {
+                let proposals = try await global.client.transferProposals(centre: here).filter { $0.to == here && $0.itemType == type }
+                for proposal in proposals {
+                    print(tr("Reservation \(proposal.reservation) waits here: \(proposal.unit) at \(proposal.from) can be sent for it.",
+                             "Здесь ждёт бронь \(proposal.reservation): для неё можно отправить \(proposal.unit) из \(proposal.from)."))
+                }
             }
         }
     }

@@ -131,7 +131,7 @@ struct Families: AsyncParsableCommand {
 
 struct Units: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "units", abstract: "Register, show, list and retire units.",
-                                                    subcommands: [List.self, Show.self, Add.self, Retire.self])
+                                                    subcommands: [List.self, Show.self, Add.self, Retire.self, Send.self, Receive.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List units.")
