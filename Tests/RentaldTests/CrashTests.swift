@@ -27,10 +27,8 @@ struct CrashTests {
         let families = (1...120).map { String(format: "F-2026-%04d", $0) }
         // Families waiting for changing tables: returns during the load hold units for them, in the
         // return's own transaction, which kill -9 must never split.
-        for (index, centre) in try await client.centres().map(\.code).enumerated() {
-            for family in [families[100 + 2 * index % 20], families[101 + 2 * index % 19]] {
-                _ = try? await client.reserve(ReservationRequest(family: family, itemType: "changing-table", centre: centre))
-            }
+        for (index, centre) in try await client.centres().map(\.code).prefix(3).enumerated() {
+            _ = try? await client.reserve(ReservationRequest(family: families[100 + index], itemType: "changing-table", centre: centre))
         }
         let acknowledged = Acknowledged()
         let work = units
