@@ -8,7 +8,7 @@ import RentalClient
 import RentalProtocol
 
 struct Catalogue: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "catalogue", abstract: "The item types.", subcommands: [List.self, Add.self])
+    static let configuration = CommandConfiguration(commandName: "catalogue", abstract: "The item types.", subcommands: [List.self, Show.self, Add.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add an item type (administrators).")
@@ -41,6 +41,24 @@ struct Catalogue: AsyncParsableCommand {
                 if global.json { return Output.json(Page(items: types)) }
                 Output.table([tr("CODE", "КОД"), tr("NAME", "НАЗВАНИЕ"), tr("CATEGORY", "КАТЕГОРИЯ"), tr("RECALLED", "ОТОЗВАН")],
                              types.map { [$0.code, $0.name, $0.category.rawValue, $0.recalled ? tr("yes", "да") : ""] })
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: tr("Show one item type with its flags.", "Показать вид вещей и его признаки."))
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."), valueName: "code")) var code: String
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let type = try await global.client.itemType(code)
+                if global.json { return Output.json(type) }
+                print("\(type.code)  \(type.name)  \(type.category.rawValue)")
+                if type.sanitiseAfterReturn { print(tr("sanitised after each return", "санобработка после каждого возврата")) }
+                if let days = type.safetyCheckDays { print(tr("electrical safety check every \(days) days", "проверка электробезопасности каждые \(days) дн.")) }
+                if let months = type.infantAgeLimitMonths { print(tr("for children under \(months) months", "для детей младше \(months) мес.")) }
+                if type.recalled { print(tr("RECALLED", "ОТОЗВАН") + (type.recallNote.map { ": \($0)" } ?? "")) }
             }
         }
     }

@@ -9,7 +9,7 @@ import RentalProtocol
 
 struct Centres: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "centres", abstract: "Centres and their calendars.",
-                                                    subcommands: [List.self, Show.self, CloseDay.self])
+                                                    subcommands: [List.self, Show.self, Add.self, OpenDays.self, CloseDay.self, RemoveClosure.self, ShiftDueDates.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List centres.")
@@ -64,6 +64,97 @@ struct Centres: AsyncParsableCommand {
                 if global.json { return Output.json(closure) }
                 print(tr("\(centreCode) closed \(Output.date(closure.firstDay))–\(Output.date(closure.lastDay)); \(moved.count) loans moved",
                          "\(centreCode) закрыт \(Output.date(closure.firstDay))–\(Output.date(closure.lastDay)); перенесено выдач: \(moved.count)"))
+            }
+        }
+    }
+
+    /// `mon,tue,…` or Russian `пн,вт,…` as weekdays.
+    static func weekdays(_ text: String) throws -> Set<Weekday> {
+        let names: [String: Weekday] = ["mon": .monday, "tue": .tuesday, "wed": .wednesday, "thu": .thursday, "fri": .friday,
+                                        "sat": .saturday, "sun": .sunday, "пн": .monday, "вт": .tuesday, "ср": .wednesday,
+                                        "чт": .thursday, "пт": .friday, "сб": .saturday, "вс": .sunday]
+        var days: Set<Weekday> = []
+        for part in text.lowercased().split(separator: ",") {
+            let key = String(part.filter { $0 != " " })
+            guard let day = names[key] ?? Weekday(rawValue: key) else {
+                throw ValidationError(tr("open days: '\(key)' is not a weekday; write them like mon,tue,wed,thu,fri",
+                                         "дни работы: «\(key)» — не день недели; пишите так: пн,вт,ср,чт,пт"))
+            }
+            days.insert(day)
+        }
+        guard !days.isEmpty else { throw ValidationError(tr("open days: name at least one day, e.g. mon,tue,wed,thu,fri",
+                                                            "дни работы: назовите хотя бы один день, например пн,вт,ср,чт,пт")) }
+        return days
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: tr("Open a new centre (administrators).", "Добавить центр (администратор)."))
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp(tr("Stable code, Latin letters (e.g. ryabinushka).", "Постоянный код латиницей (например, ryabinushka)."), valueName: "code"))
+        var code: String
+        @Option(help: ArgumentHelp(tr("Name, e.g. «Рябинушка».", "Название, например «Рябинушка»."))) var name: String
+        @Option(help: ArgumentHelp(tr("Region.", "Регион."))) var region: String
+        @Option(name: .customLong("time-zone"), help: ArgumentHelp(tr("IANA time zone, e.g. Asia/Omsk.", "Часовой пояс IANA, например Asia/Omsk."), valueName: "zone"))
+        var timeZone: String
+        @Option(name: .customLong("open-days"), help: ArgumentHelp(tr("Open days, e.g. mon,tue,wed,thu,fri (the default).", "Дни работы, например пн,вт,ср,чт,пт (по умолчанию)."), valueName: "days"))
+        var openDays = "mon,tue,wed,thu,fri"
+
+        func run() async throws {
+            let days = try Centres.weekdays(openDays)
+            try await perform { () async throws(RentalError) in
+                let centre = try await global.client.addCentre(NewCentre(code: code, name: name, region: region, timeZone: timeZone, openDays: days))
+                if global.json { return Output.json(centre) }
+                print(tr("Added centre \(centre.code) (\(centre.name))", "Добавлен центр \(centre.code) («\(centre.name)»)"))
+            }
+        }
+    }
+
+    struct OpenDays: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "open-days", abstract: tr("Set the days a centre is open (administrators).", "Задать дни работы центра (администратор)."))
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(tr("The days, e.g. mon,tue,wed,thu,fri.", "Дни, например пн,вт,ср,чт,пт."), valueName: "days")) var days: String
+        @OptionGroup var centre: CentreOption
+
+        func run() async throws {
+            let centreCode = try centre.required()
+            let set = try Centres.weekdays(days)
+            try await perform { () async throws(RentalError) in
+                let updated = try await global.client.setOpenDays(set, centre: centreCode)
+                if global.json { return Output.json(updated) }
+                print(tr("\(updated.code) is open: ", "\(updated.code) работает: ")
+                      + Weekday.allCases.filter(updated.openDays.contains).map(Language.current.weekday).joined(separator: ", "))
+            }
+        }
+    }
+
+    struct RemoveClosure: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "remove-closure", abstract: tr("Remove a closure (its number is in `centres show`).", "Отменить закрытие (номер — в `centres show`)."))
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(tr("The closure's number.", "Номер закрытия."), valueName: "id")) var id: Int64
+        @OptionGroup var centre: CentreOption
+
+        func run() async throws {
+            let centreCode = try centre.required()
+            try await perform { () async throws(RentalError) in
+                try await global.client.removeClosure(id, centre: centreCode)
+                if global.json { return Output.json(["removed": id]) }
+                print(tr("Closure \(id) removed from \(centreCode)", "Закрытие \(id) отменено в \(centreCode)"))
+            }
+        }
+    }
+
+    struct ShiftDueDates: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "shift-due-dates", abstract: tr("Move loans due on closed days to the next open day.", "Перенести сроки, выпавшие на дни закрытия, на следующий рабочий день."))
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var centre: CentreOption
+
+        func run() async throws {
+            let centreCode = try centre.required()
+            try await perform { () async throws(RentalError) in
+                let moved = try await global.client.shiftDueDates(centre: centreCode)
+                if global.json { return Output.json(Page(items: moved)) }
+                print(tr("\(moved.count) loans moved", "Перенесено выдач: \(moved.count)"))
+                for loan in moved { print("\(loan.id)  \(loan.inventoryNumber)  \(Output.date(loan.dueDate))") }
             }
         }
     }

@@ -109,3 +109,21 @@ struct Loans: AsyncParsableCommand {
         }
     }
 }
+
+struct ShowLoan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "loan", abstract: tr("Show one loan.", "Показать одну выдачу."))
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp(tr("Loan number.", "Номер выдачи."), valueName: "id")) var id: Int64
+
+    func run() async throws {
+        try await perform { () async throws(RentalError) in
+            let loan = try await global.client.loan(id)
+            if global.json { return Output.json(loan) }
+            print(tr("Loan \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)) to family \(loan.family) at \(loan.centre)",
+                     "Выдача \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)), семья \(loan.family), \(loan.centre)"))
+            print(tr("issued ", "выдана ") + Output.date(loan.issuedOn) + tr(" by ", ", выдал ") + loan.issuedBy
+                  + tr(", due ", ", срок ") + Output.date(loan.dueDate) + tr(", renewals ", ", продлений ") + "\(loan.renewals)")
+            if let closed = loan.closedBy { print(tr("closed (\(loan.state.rawValue)) by ", "закрыта (\(loan.state.rawValue)), принял ") + closed) }
+        }
+    }
+}

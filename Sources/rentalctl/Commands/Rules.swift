@@ -8,7 +8,7 @@ import RentalClient
 import RentalProtocol
 
 struct Rules: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Loan rules.", subcommands: [List.self, SetRule.self])
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Loan rules.", subcommands: [List.self, SetRule.self, Remove.self, Effective.self])
 
     struct SetRule: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -60,6 +60,37 @@ struct Rules: AsyncParsableCommand {
                                  ["\(rule.id)", rule.scope.centre ?? "*", rule.scope.itemType ?? rule.scope.category?.rawValue ?? "*",
                                   rule.period.description, "\(rule.renewalsAllowed)", rule.maxOpenLoans.map(String.init) ?? "-"]
                              })
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: tr("Remove a rule (administrators).", "Удалить правило (администратор)."))
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(tr("The rule's number (see `rules list`).", "Номер правила (см. `rules list`)."), valueName: "id")) var id: Int64
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                try await global.client.removeRule(id)
+                if global.json { return Output.json(["removed": id]) }
+                print(tr("Rule \(id) removed", "Правило \(id) удалено"))
+            }
+        }
+    }
+
+    struct Effective: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "effective", abstract: tr("The rule that applies to an item type at a centre.", "Какое правило действует для вида вещей в центре."))
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."), valueName: "type")) var type: String
+        @OptionGroup var centre: CentreOption
+
+        func run() async throws {
+            let centreCode = try centre.required()
+            try await perform { () async throws(RentalError) in
+                let rule = try await global.client.effectiveRule(centre: centreCode, itemType: type)
+                if global.json { return Output.json(rule) }
+                print(tr("Rule \(rule.id): \(rule.period), renewals \(rule.renewalsAllowed)", "Правило \(rule.id): \(rule.period), продлений \(rule.renewalsAllowed)")
+                      + (rule.maxOpenLoans.map { tr(", at most \($0) loans", ", не более \($0) выдач") } ?? ""))
             }
         }
     }

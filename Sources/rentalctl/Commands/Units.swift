@@ -9,7 +9,7 @@ import RentalProtocol
 
 struct Units: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "units", abstract: "Register, show, list and retire units.",
-                                                    subcommands: [List.self, Show.self, Add.self, Retire.self])
+                                                    subcommands: [List.self, Show.self, Add.self, SafetyCheck.self, Retire.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List units.")
@@ -73,6 +73,23 @@ struct Units: AsyncParsableCommand {
                 let retired = try await global.client.changeUnit(unit, UnitStatusRequest(change: .retire, note: note))
                 if global.json { return Output.json(retired) }
                 print(tr("\(retired.inventoryNumber) retired", "\(retired.inventoryNumber) списана"))
+            }
+        }
+    }
+
+    struct SafetyCheck: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "safety-check", abstract: tr("Record an electrical safety check of a unit.", "Записать проверку электробезопасности вещи."))
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."), valueName: "unit")) var unit: String
+        @Flag(help: ArgumentHelp(tr("The unit failed the check (it goes to repair).", "Вещь проверку не прошла (уходит в ремонт)."))) var failed = false
+        @Option(help: ArgumentHelp(tr("The day of the check (default: today).", "День проверки (по умолчанию сегодня)."), valueName: "date")) var on: LocalDate?
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let checked = try await global.client.recordSafetyCheck(unit, SafetyCheckRequest(on: on ?? Output.today(), passed: !failed))
+                if global.json { return Output.json(checked) }
+                print(tr("\(checked.inventoryNumber): safety check recorded; now \(Language.current.status(checked.status))",
+                         "\(checked.inventoryNumber): проверка записана; сейчас — \(Language.current.status(checked.status))"))
             }
         }
     }
