@@ -38,6 +38,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON (the API's field names) instead of tables.")
     var json = false
 
+    @Flag(name: .long, help: "Show centres and item types by their codes instead of their names.")
+    var codes = false
+
     var client: RentalClient { RentalClient.fromEnvironment(explicitSocket: socket) }
 }
 

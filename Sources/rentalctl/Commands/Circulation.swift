@@ -99,11 +99,12 @@ struct Loans: AsyncParsableCommand {
             let page = try await global.client.loans(LoanFilter(centre: centre, family: family, openOnly: !all, overdueOnly: overdue,
                                                                 dueBefore: dueBefore, limit: limit))
             if global.json { return Output.json(page) }
+            let names = try await global.names()
             Output.table(
                 [tr("LOAN", "ВЫДАЧА"), tr("UNIT", "ВЕЩЬ"), tr("TYPE", "ВИД"), tr("FAMILY", "СЕМЬЯ"), tr("CENTRE", "ЦЕНТР"),
                  tr("DUE", "СРОК"), tr("STATE", "СОСТОЯНИЕ")],
                 page.items.map { loan in
-                    ["\(loan.id)", loan.inventoryNumber, loan.itemType, loan.family, loan.centre, Output.date(loan.dueDate),
+                    ["\(loan.id)", loan.inventoryNumber, names.itemType(loan.itemType), loan.family, names.centre(loan.centre), Output.date(loan.dueDate),
                      loan.state == .open ? tr("open", "на руках") : loan.state == .returned ? tr("returned", "возвращена") : tr("lost", "утеряна")]
                 })
         }

@@ -23,8 +23,9 @@ struct Units: AsyncParsableCommand {
             try await perform { () async throws(RentalError) in
                 let page = try await global.client.units(centre: centre, itemType: type, status: status, limit: limit)
                 if global.json { return Output.json(page) }
+                let names = try await global.names()
                 Output.table([tr("UNIT", "ВЕЩЬ"), tr("TYPE", "ВИД"), tr("CENTRE", "ЦЕНТР"), tr("STATUS", "СОСТОЯНИЕ")],
-                             page.items.map { [$0.inventoryNumber, $0.itemType, $0.currentCentre, Language.current.status($0.status)] })
+                             page.items.map { [$0.inventoryNumber, names.itemType($0.itemType), names.centre($0.currentCentre), Language.current.status($0.status)] })
             }
         }
     }
