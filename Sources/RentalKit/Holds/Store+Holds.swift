@@ -133,6 +133,14 @@ extension RentalStore {
             UPDATE reservation SET state = 'waiting', held_unit_id = NULL, held_at = NULL, pickup_by = NULL WHERE id = ?
             """).execute(arguments: [hold.id])
         try audit(db, who, "reservation.requeue", "reservation", "\(hold.id)")
+        // Another unit of the type free at that centre goes to the queue at once.
+        if let free = try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT f.id FROM unit f JOIN unit u ON u.id = ?
+            WHERE f.item_type_id = u.item_type_id AND f.current_centre_id = u.current_centre_id AND f.status = 'available'
+            ORDER BY f.inventory_number LIMIT 1
+            """), arguments: [unitID]) {
+            _ = try assignHold(db, unitID: free, who: who)
+        }
     }
 
     /// Offers an available unit to the families waiting for its type at its centre, in queue order
