@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(name: "RentalModel"),
@@ -37,6 +38,17 @@ let package = Package(
             ]
         ),
         .target(name: "RentalProtocol", dependencies: ["RentalModel"]),
+        // What a person reads: HTML pages rendered from Mustache templates (papers at the desk, labels).
+        .target(
+            name: "RentalPages",
+            dependencies: ["RentalModel", "CQRencode", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Templates")]
+        ),
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
         .target(
             name: "RentalClient",
             dependencies: [
@@ -49,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "rentald",
             dependencies: [
-                "RentalKit", "RentalProtocol", "Systemd", "CMalloc",
+                "RentalKit", "RentalProtocol", "RentalPages", "Systemd", "CMalloc",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -85,7 +97,8 @@ let package = Package(
             dependencies: ["RentalKit", .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
-        .testTarget(name: "RentaldTests", dependencies: ["RentalClient", "RentalKit", "RentalProtocol"], exclude: ["Snapshots"]),
+        .testTarget(name: "RentaldTests", dependencies: ["RentalClient", "RentalKit", "RentalProtocol", "RentalPages"],
+                    exclude: ["Snapshots"]),
         .testTarget(
             name: "RentalKitTests",
             dependencies: ["RentalKit"],

@@ -116,7 +116,7 @@ extension RentalStore {
             let loanID = db.lastInsertedRowID
             try db.cachedStatement(sql: "UPDATE unit SET status = 'on_loan' WHERE id = ? AND status = 'available'").execute(arguments: [unitID])
             var details = ["unit": unit.inventoryNumber, "family": family.reference, "centre": centre.code,
-                           "due": due.description, "rule": "\(rule.id)"]
+                           "due": due.description, "rule": "\(rule.id)", "condition": unit.condition.rawValue]
             if backdated { details["backdatedTo"] = issuedOn.description }
             try self.audit(db, who, backdated ? "loan.checkout.backdated" : "loan.checkout", "loan", "\(loanID)", details)
             // What reading the row back would give (the instant at the store's millisecond precision).

@@ -11,6 +11,7 @@ struct API: HTTPHandler {
     let store: RentalStore
     let access: AccessControl
     let notices: NoticeService
+    let papers: PaperService
     let backupDirectory: String
     let startedAt: Date
     let version: String
@@ -51,6 +52,9 @@ struct API: HTTPHandler {
                                         uptimeSeconds: Int(Date().timeIntervalSince(startedAt)), caller: who.name,
                                         role: who.role.label, summary: try await store.summary()))
         }
+
+        // Papers (before units/:number, which would take units/labels)
+        if let response = try await papersRoute(call) { return response }
 
         // Centres and their calendars
         if call.matches(.GET, "centres") {
