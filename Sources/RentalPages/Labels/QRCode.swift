@@ -1,7 +1,8 @@
 import CQRencode
 import Foundation
 
-/// A QR code symbol made by Debian's libqrencode (byte mode, error correction level M), drawn as SVG.
+/// A QR code symbol made by Debian's libqrencode (byte mode, UTF-8 marked by ECI 26 when not ASCII, error
+/// correction level M), drawn as SVG.
 public struct QRCode: Sendable {
     /// Why a QR code could not be made.
     public struct Failure: Error, CustomStringConvertible, Sendable {
@@ -18,9 +19,14 @@ public struct QRCode: Sendable {
     public init(encoding text: String) throws(Failure) {
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty else { throw Failure(description: "nothing to encode") }
-        guard let symbol = bytes.withUnsafeBufferPointer({ buffer in
-            QRcode_encodeData(Int32(buffer.count), buffer.baseAddress, 0, QR_ECLEVEL_M)
-        }) else {
+        guard let input = QRinput_new2(0, QR_ECLEVEL_M) else { throw Failure(description: "libqrencode is out of memory") }
+        defer { QRinput_free(input) }
+        // Text that is not ASCII carries ECI 26 (UTF-8), so that readers do not guess Shift-JIS for Cyrillic.
+        if bytes.contains(where: { $0 >= 0x80 }), QRinput_appendECIheader(input, 26) != 0 {
+            throw Failure(description: "libqrencode refused the UTF-8 marker (errno \(errno))")
+        }
+        let appended = bytes.withUnsafeBufferPointer { QRinput_append(input, QR_MODE_8, Int32($0.count), $0.baseAddress) }
+        guard appended == 0, let symbol = QRcode_encodeInput(input) else {
             throw Failure(description: "libqrencode could not encode \(bytes.count) bytes (errno \(errno))")
         }
         defer { QRcode_free(symbol) }
@@ -40,7 +46,9 @@ public struct QRCode: Sendable {
         return pattern.replacingOccurrences(of: "{number}", with: encoded)
     }
 
-    /// The symbol as an inline SVG (one path, four modules of quiet zone, scalable: size it with CSS).
+    /// The symbol as an inline SVG (one path, four modules of quiet zone, scalable: size it with CSS). A
+    /// hairline stroke closes the seams an anti-aliasing rasteriser leaves between rows of modules, which
+    /// otherwise break decoding.
     public func svg() -> String {
         let quiet = 4
         let side = width + 2 * quiet
@@ -57,6 +65,6 @@ public struct QRCode: Sendable {
             }
         }
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(side) \(side)\" shape-rendering=\"crispEdges\" class=\"qr\">"
-            + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
+            + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/><path fill=\"#000\" stroke=\"#000\" stroke-width=\"0.06\" d=\"\(path)\"/></svg>"
     }
 }
