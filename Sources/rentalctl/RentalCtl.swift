@@ -25,7 +25,7 @@ struct RentalCtl: AsyncParsableCommand {
             """,
         version: RentalVersion.current,
         subcommands: [
-            Status.self, Checkout.self, Return.self, Renew.self, Lost.self, Loans.self, Stock.self, Available.self,
+            Status.self, Checkout.self, Return.self, Renew.self, Lost.self, Loans.self, ShowLoan.self, Stock.self, Available.self,
             Families.self, Units.self, Catalogue.self, Centres.self, Rules.self, Overdue.self, Notices.self, Backup.self, Audit.self,
             Print.self,
         ])
