@@ -130,6 +130,8 @@ public enum PaperContext {
             "surname": family.contactSurname,
             "givenNames": family.contactGivenNames,
             "fullName": [family.contactSurname, family.contactGivenNames].filter { !$0.isEmpty }.joined(separator: " "),
+            "shortName": ([family.contactSurname] + family.contactGivenNames.split(separator: " ").compactMap { $0.first.map { "\($0)." } })
+                .joined(separator: " "),
             "phone": family.phone,
             "address": family.address,
         ]
