@@ -97,6 +97,17 @@ struct PapersAPITests {
         #expect(loan.status == 404 && loan.body.contains("loan_not_found"))
         let ok = try await daemon.curlRaw(["-D", "-"], "/v1/families/F-2026-0001/documents/card")
         #expect(ok.status == 200 && ok.body.lowercased().contains("content-type: text/html; charset=utf-8"))
+        #expect(ok.body.lowercased().contains("cache-control: no-store"))
+
+        // --pdf with no converter on PATH names the Debian packages and exits 69; nothing is written.
+        let output = daemon.directory.appendingPathComponent("no-converter.out").path
+        let pdf = daemon.directory.appendingPathComponent("never.pdf").path
+        let child = try Spawn([CLITests.binary, "print", "contract", "1", "--pdf", pdf],
+                              environment: ["PATH": daemon.directory.path, "LANG": "C.UTF-8", "RENTALD_SOCKET": daemon.socketPath],
+                              outputPath: output)
+        #expect(await child.wait() == 69)
+        #expect(child.output.contains("apt-get install chromium") && child.output.contains("weasyprint"), "\(child.output)")
+        #expect(!FileManager.default.fileExists(atPath: pdf))
         try await daemon.stop()
     }
 

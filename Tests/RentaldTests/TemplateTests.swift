@@ -63,6 +63,10 @@ struct TemplateTests {
         let refused = try await daemon.runToExit(["--check-config", "--config", daemon.configPath, "--state-dir", daemon.stateDirectory])
         #expect(refused.status == 78)
         #expect(refused.stderr.contains("\(broken.path)/return.mustache:2: unknown field 'return.takenby'"), "\(refused.stderr)")
+        // A daemon does not start on a broken template either (systemd's ExecStartPre runs --check-config).
+        let start = try await daemon.runToExit(["--config", daemon.configPath, "--state-dir", daemon.stateDirectory,
+                                                "--socket", daemon.socketPath])
+        #expect(start.status == 78 && start.stderr.contains("return.mustache:2:"), "\(start.stderr)")
         let good = try Self.directory(["return.mustache": "<p>{{return.date}}</p>\n{{return.takenBy}}\n"])
         try daemon.writeConfig("[documents]\ntemplates = \(good.path)\n")
         let passed = try await daemon.runToExit(["--check-config", "--config", daemon.configPath, "--state-dir", daemon.stateDirectory])
