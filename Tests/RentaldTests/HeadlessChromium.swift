@@ -6,7 +6,7 @@ import Glibc
 /// resolves to nothing.
 enum HeadlessChromium {
     /// Whether `chromium` is on PATH.
-    static var isAvailable: Bool { which("chromium") != nil }
+    static var isAvailable: Bool { executable("chromium") != nil }
 
     /// Prints `html` to a PDF (A4 unless the page's `@page` says otherwise), without header or footer.
     static func pdf(html: String) throws -> URL {
@@ -27,13 +27,13 @@ enum HeadlessChromium {
     /// The text of a PDF, laid out as on the page (`pdftotext -layout`).
     static func text(ofPDF pdf: URL) throws -> String {
         let output = pdf.deletingPathExtension().appendingPathExtension("txt")
-        try tool(["pdftotext", "-layout", "-enc", "UTF-8", pdf.path, output.path], log: pdf.deletingLastPathComponent())
+        try runTool(["pdftotext", "-layout", "-enc", "UTF-8", pdf.path, output.path], log: pdf.deletingLastPathComponent())
         return try String(contentsOf: output, encoding: .utf8)
     }
 
     // MARK: -
 
-    static func which(_ name: String) -> String? {
+    private static func executable(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
     }
@@ -47,16 +47,15 @@ enum HeadlessChromium {
     }
 
     private static func run(_ arguments: [String], in work: URL) throws {
-        guard let chromium = which("chromium") else { throw ToolFailure("chromium is not installed (apt-get install chromium)") }
-        try tool(["timeout", "120", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        guard let chromium = executable("chromium") else { throw Failure("chromium is not installed (apt-get install chromium)") }
+        try runTool(["timeout", "120", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-extensions", "--disable-background-networking", "--disable-sync",
                   "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(work.appendingPathComponent("profile").path)"]
                  + arguments, log: work)
     }
 
     /// Runs a tool to completion; throws with its output when it fails.
-    @discardableResult
-    static func tool(_ arguments: [String], log directory: URL) throws -> String {
+    private static func runTool(_ arguments: [String], log directory: URL) throws {
         let output = directory.appendingPathComponent("tool-\(UUID().uuidString.prefix(8)).log").path
         let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
                            "LANG": "C.UTF-8"]
@@ -64,13 +63,12 @@ enum HeadlessChromium {
         var status: Int32 = 0
         while waitpid(child.pid, &status, 0) == -1 && errno == EINTR {}
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard status == 0 else { throw ToolFailure("\(arguments[0]) \(arguments.dropFirst().prefix(2).joined(separator: " ")) failed (status \(status)): \(text.suffix(800))") }
-        return text
+        guard status == 0 else { throw Failure("\(arguments[0]) \(arguments.dropFirst().prefix(2).joined(separator: " ")) failed (status \(status)): \(text.suffix(800))") }
     }
-}
 
-/// A tool a test runs failed.
-struct ToolFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+    /// chromium or pdftotext failed.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
 }
