@@ -152,6 +152,37 @@ struct AccessMatrixTests {
             return Request("DELETE", "/reservations/\(reservation.id)")
         },
 
+        // Holds, transfers and recalls (wardrobes: a fresh unit, then a fresh family's reservation holds it)
+        Route("DELETE", "/holds/{id}", needs: .circulation, success: 200) { f, tag in
+            let unit = try await f.unit(tag)
+            let reservation = try await f.client.reserve(ReservationRequest(family: try await f.family(tag), itemType: "wardrobe",
+                                                                            centre: f.centre))
+            return Request("DELETE", "/holds/\(reservation.id)", observe: { try? await $0.unit(unit) })
+        },
+        Route("POST", "/units/{inventoryNumber}/send", needs: .circulation, success: 200) { f, tag in
+            let unit = try await f.unit(tag)
+            return Request("POST", "/units/\(unit)/send", json: f.json(SendRequest(centre: "isilkul")),
+                           observe: { try? await $0.unit(unit) })
+        },
+        Route("POST", "/units/{inventoryNumber}/receive", needs: .circulation, success: 200) { f, tag in
+            let unit = try await f.client.addUnit(NewUnit(inventoryNumber: "AM-T-\(tag)", itemType: "wardrobe",
+                                                          centre: "isilkul")).inventoryNumber
+            _ = try await f.client.send(unit: unit, SendRequest(centre: f.centre))
+            return Request("POST", "/units/\(unit)/receive", observe: { try? await $0.unit(unit) })
+        },
+        Route("POST", "/recalls", needs: .admin, success: 201) { f, tag in
+            let type = try await f.client.addItemType(ItemType(code: "am-rr-\(tag)", name: "Отзыв \(tag)", category: .other,
+                                                               sanitiseAfterReturn: false)).code
+            return Request("POST", "/recalls", json: f.json(RecallRunRequest(itemType: type, note: "проверка")),
+                           observe: { try? await $0.itemType(type) })
+        },
+        Route("POST", "/recalls/{code}/lift", needs: .admin, success: 200) { f, tag in
+            let type = try await f.client.addItemType(ItemType(code: "am-rl-\(tag)", name: "Отзыв \(tag)", category: .other,
+                                                               sanitiseAfterReturn: false)).code
+            _ = try await f.client.recall(RecallRunRequest(itemType: type))
+            return Request("POST", "/recalls/\(type)/lift", observe: { try? await $0.itemType(type) })
+        },
+
         // Administration
         Route("POST", "/notices/scan", needs: .admin, success: 200, audited: false) { f, _ in
             Request("POST", "/notices/scan?centre=\(f.centre)")

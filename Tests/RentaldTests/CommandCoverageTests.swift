@@ -49,14 +49,24 @@ struct CommandCoverageTests {
         "getLoanDocument": ["print", "contract"],
         "getFamilyDocument": ["print", "card"],
         "getLabelSheet": ["print", "labels"],
+        "listReservations": ["reservations", "list"],
+        "reserve": ["reserve"],
+        "cancelReservation": ["reservations", "cancel"],
+        "getReservation": ["reservations", "show"],
+        "listHolds": ["holds", "list"],
+        "cancelHold": ["holds", "cancel"],
+        "sendUnit": ["units", "send"],
+        "receiveUnit": ["units", "receive"],
+        "listTransfers": ["transfers", "list"],
+        "listTransferProposals": ["transfers", "proposals"],
+        "recallItemType": ["recall", "run"],
+        "liftRecall": ["recall", "lift"],
     ]
 
     /// Operations with no command on purpose, and why.
     static let apiOnly: [String: String] = [
-        "setRecall": "recalls are an administrator's decision with consequences for every open loan; `rentalctl recall` comes with holds",
-        "listReservations": "waiting lists come to the CLI with holds (`rentalctl reservations`)",
-        "reserve": "waiting lists come to the CLI with holds (`rentalctl reserve`)",
-        "cancelReservation": "waiting lists come to the CLI with holds (`rentalctl reservations cancel`)",
+        "setRecall": "the older recall switch; `rentalctl recall` and `rentalctl recall lift` call recallItemType and liftRecall",
+        "listHoldNotices": "for services that text families; staff see the same notices in the journal (`journalctl -u rentald RENTAL_NOTICE=hold-ready`)",
     ]
 
     @Test("each operation in the route table has a command or a reason")

@@ -48,6 +48,25 @@ struct Return: AsyncParsableCommand {
             let next = Language.current.status(receipt.unitStatus)
             print(tr("Returned \(receipt.loan.inventoryNumber) (loan \(receipt.loan.id))\(receipt.wasOverdue ? ", late" : ""); the unit goes to: \(next)",
                      "Принято \(receipt.loan.inventoryNumber) (выдача \(receipt.loan.id))\(receipt.wasOverdue ? ", с опозданием" : ""); дальше: \(next)"))
+            if let hold = receipt.heldFor {
+                print(tr("Held for reservation \(hold) until ", "Отложена по брони \(hold) до ") + (receipt.pickupBy.map(Output.dueDate) ?? "?"))
+            }
+            switch (receipt.returnElsewhere, receipt.sentTo, receipt.heldFor) {
+            case (.floating?, _, _):
+                print(tr("Returned away from its home centre: it stays here (floating).",
+                         "Возвращена не в свой центр: остаётся здесь (плавающий фонд)."))
+            case (.sendHome?, let home?, _):
+                print(tr("Returned away from its home centre: sent home to \(home).",
+                         "Возвращена не в свой центр: отправлена домой, в \(home)."))
+            case (.sendHome?, nil, _?):
+                print(tr("Returned away from its home centre: kept here for a waiting family.",
+                         "Возвращена не в свой центр: оставлена здесь для семьи из очереди."))
+            case (.sendHome?, nil, nil):
+                print(tr("Returned away from its home centre: send it home once it is ready (rentalctl units send).",
+                         "Возвращена не в свой центр: когда будет готова, отправьте её домой (rentalctl units send)."))
+            case (nil, _, _):
+                break
+            }
         }
     }
 }
@@ -99,11 +118,12 @@ struct Loans: AsyncParsableCommand {
             let page = try await global.client.loans(LoanFilter(centre: centre, family: family, openOnly: !all, overdueOnly: overdue,
                                                                 dueBefore: dueBefore, limit: limit))
             if global.json { return Output.json(page) }
+            let names = try await global.names()
             Output.table(
                 [tr("LOAN", "ВЫДАЧА"), tr("UNIT", "ВЕЩЬ"), tr("TYPE", "ВИД"), tr("FAMILY", "СЕМЬЯ"), tr("CENTRE", "ЦЕНТР"),
                  tr("DUE", "СРОК"), tr("STATE", "СОСТОЯНИЕ")],
                 page.items.map { loan in
-                    ["\(loan.id)", loan.inventoryNumber, loan.itemType, loan.family, loan.centre, Output.date(loan.dueDate),
+                    ["\(loan.id)", loan.inventoryNumber, names.itemType(loan.itemType), loan.family, names.centre(loan.centre), Output.date(loan.dueDate),
                      loan.state == .open ? tr("open", "на руках") : loan.state == .returned ? tr("returned", "возвращена") : tr("lost", "утеряна")]
                 })
         }

@@ -17,11 +17,12 @@ struct Stock: AsyncParsableCommand {
         try await perform { () async throws(RentalError) in
             let lines = try await global.client.stock(centre: centre, itemType: type)
             if global.json { return Output.json(Page(items: lines)) }
+            let names = try await global.names()
             Output.table(
                 [tr("CENTRE", "ЦЕНТР"), tr("TYPE", "ВИД"), tr("AVAILABLE", "В НАЛИЧИИ"), tr("ON LOAN", "ВЫДАНО"),
                  tr("HELD", "ОТЛОЖЕНО"), tr("SANITISING", "САНОБРАБОТКА"), tr("REPAIR", "РЕМОНТ"), tr("TOTAL", "ВСЕГО")],
                 lines.map { line in
-                    [line.centre, line.itemType, "\(line.count(.available))", "\(line.count(.onLoan))", "\(line.count(.held))",
+                    [names.centre(line.centre), names.itemType(line.itemType), "\(line.count(.available))", "\(line.count(.onLoan))", "\(line.count(.held))",
                      "\(line.count(.sanitising))", "\(line.count(.inRepair))", "\(line.total)"]
                 })
         }
@@ -38,13 +39,21 @@ struct Available: AsyncParsableCommand {
         try await perform { () async throws(RentalError) in
             let answer = try await global.client.availability(of: type, at: centre.resolved)
             if global.json { return Output.json(answer) }
-            if let here = answer.centre {
-                print(answer.here > 0 ? tr("\(answer.here) free at \(here)", "свободно в \(here): \(answer.here)")
-                                      : tr("none free at \(here)", "в \(here) свободных нет"))
+            let names = try await global.names()
+            if let here = answer.centre.map(names.centre) {
+                print(answer.here > 0 ? tr("\(answer.here) free at \(here)", "свободно здесь («\(here)»): \(answer.here)")
+                                      : tr("none free at \(here)", "здесь («\(here)») свободных нет"))
             }
             let elsewhere = answer.byCentre.filter { $0.key != answer.centre }.sorted { $0.value > $1.value }
             if !elsewhere.isEmpty {
-                Output.table([tr("CENTRE", "ЦЕНТР"), tr("FREE", "СВОБОДНО")], elsewhere.map { [$0.key, "\($0.value)"] })
+                Output.table([tr("CENTRE", "ЦЕНТР"), tr("FREE", "СВОБОДНО")], elsewhere.map { [names.centre($0.key), "\($0.value)"] })
+            }
+            if let here = answer.centre, answer.here == 0 {
+                let proposals = try await global.client.transferProposals(centre: here).filter { $0.to == here && $0.itemType == type }
+                for proposal in proposals {
+                    print(tr("Reservation \(proposal.reservation) waits here: \(proposal.unit) at \(proposal.from) can be sent for it.",
+                             "Здесь ждёт бронь \(proposal.reservation): для неё можно отправить \(proposal.unit) из \(proposal.from)."))
+                }
             }
         }
     }

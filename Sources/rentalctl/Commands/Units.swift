@@ -9,7 +9,7 @@ import RentalProtocol
 
 struct Units: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "units", abstract: "Register, show, list and retire units.",
-                                                    subcommands: [List.self, Show.self, Add.self, SafetyCheck.self, Retire.self])
+                                                    subcommands: [List.self, Show.self, Add.self, SafetyCheck.self, Retire.self, Send.self, Receive.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List units.")
@@ -23,8 +23,9 @@ struct Units: AsyncParsableCommand {
             try await perform { () async throws(RentalError) in
                 let page = try await global.client.units(centre: centre, itemType: type, status: status, limit: limit)
                 if global.json { return Output.json(page) }
+                let names = try await global.names()
                 Output.table([tr("UNIT", "ВЕЩЬ"), tr("TYPE", "ВИД"), tr("CENTRE", "ЦЕНТР"), tr("STATUS", "СОСТОЯНИЕ")],
-                             page.items.map { [$0.inventoryNumber, $0.itemType, $0.currentCentre, Language.current.status($0.status)] })
+                             page.items.map { [$0.inventoryNumber, names.itemType($0.itemType), names.centre($0.currentCentre), Language.current.status($0.status)] })
             }
         }
     }

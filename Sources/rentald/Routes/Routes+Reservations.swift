@@ -4,7 +4,11 @@ import RentalProtocol
 extension Routes {
     static let reservations: [Route] = [
         Route(.GET, "reservations", "listReservations", .read) { api, call in
-            try call.json(Page(items: try await api.store.reservations(itemType: try call.required("type"), at: try call.required("centre"))))
+            if let family = call.query["family"] {
+                return try call.json(Page(items: try await api.store.reservations(family: family)))
+            }
+            return try call.json(Page(items: try await api.store.reservations(itemType: try call.required("type"),
+                                                                              at: try call.required("centre"))))
         },
         Route(.POST, "reservations", "reserve", .circulation, success: .created) { api, call in
             let body = try call.body(ReservationRequest.self)
