@@ -38,8 +38,13 @@ enum ExitStatus {
 /// Turns an error from the daemon into a sentence a social worker understands, with what to do next.
 enum Explain {
     static func sentence(_ error: RentalError) -> String {
+        "\(advice(error.code)) (\(error.code.rawValue): \(error.message))"
+    }
+
+    /// What a code means for the desk, and what to do, in the user's language.
+    static func advice(_ code: RentalError.Code) -> String {
         let advice: String
-        switch error.code {
+        switch code {
         case .familyNotActive: advice = tr("The family is suspended: it cannot borrow until it is reinstated.",
                                            "Семья приостановлена: выдача невозможна, пока её не восстановят.")
         case .lowIncomeExpired: advice = tr("The family's low-income confirmation has expired: ask for a new certificate.",
@@ -91,7 +96,7 @@ enum Explain {
         case .storageReadOnly, .storageCorrupt, .storageFailure, .protocolError:
             advice = tr("The service failed: tell the administrator.", "Сбой службы: сообщите администратору.")
         }
-        return "\(advice) (\(error.code.rawValue): \(error.message))"
+        return advice
     }
 }
 

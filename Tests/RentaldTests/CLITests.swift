@@ -126,6 +126,26 @@ struct CLITests {
         try await daemon.stop()
     }
 
+    @Test("families show: the desk's card, found by reference or phone, with what the family may take and why not")
+    func familyCard() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let card = try await ctl(daemon, ["families", "show", "+7 900 000-00-11"], language: "ru_RU.UTF-8")
+        #expect(card.status == 0, "\(card.output)")
+        #expect(card.output.hasPrefix("F-2026-0001"), "\(card.output)")
+        #expect(card.output.contains("ПРОСРОЧЕНА на") && card.output.contains("Что можно взять сегодня — Рябинушка"), "\(card.output)")
+        #expect(card.output.contains("У семьи есть просроченная вещь"), "\(card.output)")
+        let json = try await ctl(daemon, ["families", "show", "F-2026-0001", "--json"])
+        let decoded = try RentalJSON.decoder().decode(FamilyCard.self, from: Data(json.output.utf8))
+        #expect(decoded.eligibility.count == (try await daemon.client.itemTypes()).count)
+        #expect(decoded.openLoans.contains { $0.daysOverdue > 0 })
+        let noCentre = try await ctl(daemon, ["families", "show", "F-2026-0001"], centre: nil)
+        #expect(noCentre.status == 0 && noCentre.output.contains("name a centre"), "\(noCentre.output)")
+        let none = try await ctl(daemon, ["families", "show", "нет-такой-семьи"])
+        #expect(none.status == 66, "\(none.output)")
+        try await daemon.stop()
+    }
+
     @Test("--help of the main commands matches the snapshots", arguments: [
         "rentalctl", "checkout", "return", "loans", "stock", "families-add",
     ])

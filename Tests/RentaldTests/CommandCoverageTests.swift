@@ -29,6 +29,7 @@ struct CommandCoverageTests {
         "findFamilies": ["families", "find"],
         "registerFamily": ["families", "add"],
         "getFamily": ["families", "show"],
+        "getFamilyCard": ["families", "show"],
         "updateFamily": ["families", "edit"],
         "setFamilyStatus": ["families", "suspend"],
         "listRules": ["rules", "list"],

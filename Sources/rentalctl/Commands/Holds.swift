@@ -7,17 +7,6 @@ import Foundation
 import RentalClient
 import RentalProtocol
 
-/// Words that change with the number.
-enum Plural {
-    /// `1 day`, `3 days` / `1 день`, `3 дня`, `5 дней`, `21 день`.
-    static func days(_ count: Int) -> String {
-        guard Language.current == .russian else { return "\(count) day\(count == 1 ? "" : "s")" }
-        let tens = abs(count) % 100, ones = abs(count) % 10
-        let word = (11...14).contains(tens) ? "дней" : ones == 1 ? "день" : (2...4).contains(ones) ? "дня" : "дней"
-        return "\(count) \(word)"
-    }
-}
-
 /// How reservations read in a table or a sentence.
 enum ReservationText {
     static func state(_ state: ReservationState) -> String {

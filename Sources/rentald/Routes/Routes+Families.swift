@@ -13,6 +13,9 @@ extension Routes {
         Route(.GET, "families/:reference", "getFamily", .read) { api, call in
             try call.json(try await api.store.family(call["reference"]))
         },
+        Route(.GET, "families/:reference/card", "getFamilyCard", .read) { api, call in
+            try call.json(try await api.store.familyCard(call["reference"], at: try call.required("centre")))
+        },
         Route(.PATCH, "families/:reference", "updateFamily", .write) { api, call in
             try call.json(try await api.store.updateFamily(call["reference"], try call.body(FamilyUpdate.self), by: call.principal))
         },
