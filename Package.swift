@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(name: "RentalModel"),
@@ -40,6 +41,17 @@ let package = Package(
             ]
         ),
         .target(name: "RentalProtocol", dependencies: ["RentalModel"]),
+        // What a person reads: HTML pages rendered from Mustache templates (papers at the desk, labels).
+        .target(
+            name: "RentalPages",
+            dependencies: ["RentalModel", "CQRencode", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Templates")]
+        ),
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
         .target(
             name: "RentalClient",
             dependencies: [
@@ -52,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "rentald",
             dependencies: [
-                "RentalKit", "RentalProtocol", "Systemd", "CMalloc",
+                "RentalKit", "RentalProtocol", "RentalPages", "Systemd", "CMalloc",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -90,7 +102,7 @@ let package = Package(
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(
             name: "RentaldTests",
-            dependencies: ["RentalClient", "RentalKit", "RentalProtocol", .product(name: "Yams", package: "Yams")],
+            dependencies: ["RentalClient", "RentalKit", "RentalProtocol", "RentalPages", .product(name: "Yams", package: "Yams")],
             exclude: ["Snapshots"]
         ),
         .testTarget(
