@@ -4,7 +4,7 @@
 #
 # Usage (as root, after `swift build -c release` or `swift build`): bash benchmarks/remote.sh [--quick] [--runs N]
 # Environment: RENTALD (the rentald binary; default: the release build if present, else the debug build);
-# rentalctl is taken from the same directory.
+# RENTALCTL (default: rentalctl beside rentald).
 #
 # Like Tests/system/ssh-test.sh it runs in a private mount namespace with a tmpfs over /run, and starts its own
 # sshd on 127.0.0.1 on a spare port (own host key, config and authorized_keys; root logs in with a key made for
@@ -31,13 +31,13 @@ outside() {
         rentald=$(swift build -c release --show-bin-path)/rentald
         [[ -x $rentald ]] || rentald=$(swift build --show-bin-path)/rentald
     fi
-    [[ -x $rentald && -x $(dirname "$rentald")/rentalctl ]] || die "$rentald or rentalctl beside it not found: build first, or set RENTALD"
-    exec unshare --mount --propagation private -- bash "$SCRIPT" --inside "$(realpath "$rentald")" "$RUNS"
+    local rentalctl=${RENTALCTL:-$(dirname "$rentald")/rentalctl}
+    [[ -x $rentald && -x $rentalctl ]] || die "$rentald or $rentalctl not found: build first, or set RENTALD and RENTALCTL"
+    exec unshare --mount --propagation private -- bash "$SCRIPT" --inside "$(realpath "$rentald")" "$RUNS" "$(realpath "$rentalctl")"
 }
 
 inside() {
-    local rentald=$1 runs=$2 bin work=/run/remote-bench
-    bin=$(dirname "$rentald")
+    local rentald=$1 runs=$2 rentalctl=$3 work=/run/remote-bench
     mount -t tmpfs -o mode=0755 tmpfs /run
     mkdir -m 0755 /run/sshd "$work" /run/rentald
     # The system socket's path (in this namespace's /run): both sides use their default, as staff would.
@@ -80,9 +80,11 @@ EOF
     done
     [[ -S $socket ]] || die "rentald did not start"
     unset SSH_AUTH_SOCK RENTALD_HOST RENTALD_SSH_REUSE
-    export RENTALD_REMOTE_RENTALCTL=$bin/rentalctl LANG=C.UTF-8
+    export RENTALD_REMOTE_RENTALCTL=$rentalctl LANG=C.UTF-8
 
-    python3 - "$runs" "$bin/rentalctl" "$socket" "root@localhost:$port" "$work" <<'PY'
+    echo "rentald: $rentald"
+    echo "rentalctl (both sides): $rentalctl"
+    python3 - "$runs" "$rentalctl" "$socket" "root@localhost:$port" "$work" <<'PY'
 import os, statistics, subprocess, sys, time
 
 runs, ctl, socket, host, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
@@ -134,7 +136,7 @@ PY
 }
 
 if [[ ${1:-} == --inside ]]; then
-    inside "$2" "$3"
+    inside "$2" "$3" "$4"
 else
     while [[ $# -gt 0 ]]; do
         case $1 in
