@@ -27,8 +27,9 @@ struct RentalCtl: AsyncParsableCommand {
             """,
         version: RentalVersion.current,
         subcommands: [
-            Status.self, Checkout.self, Return.self, Renew.self, Lost.self, Loans.self, Stock.self, Available.self,
+            Status.self, Checkout.self, Return.self, Renew.self, Lost.self, Loans.self, ShowLoan.self, Stock.self, Available.self,
             Families.self, Units.self, Catalogue.self, Centres.self, Rules.self, Overdue.self, Notices.self, Backup.self, Audit.self,
+            Reserve.self, Reservations.self, Holds.self, Transfers.self, Recall.self,
             Ping.self, Bridge.self,
         ])
 
@@ -53,6 +54,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print JSON (the API's field names) instead of tables.")
     var json = false
+
+    @Flag(name: .long, help: "Show centres and item types by their codes instead of their names.")
+    var codes = false
 
     /// One client per run, so that a command's requests share one ssh session.
     var client: RentalClient { SharedClient.client(socket: socket, host: host) }
