@@ -175,6 +175,26 @@ struct HoldTests {
         try await expectInvariants(world)
     }
 
+    @Test("a held unit retired: its family goes back to the queue and gets another free unit there at once")
+    func retiredHeldUnitIsReplaced() async throws {
+        let world = try await TestWorld()
+        let families = try await addFamilies(world, 2)
+        try await world.unit("WRD-1", "wardrobe")
+        let first = try await world.store.reserve(family: families[0], itemType: "wardrobe", at: "omsk", by: world.staff)
+        let second = try await world.store.reserve(family: families[1], itemType: "wardrobe", at: "omsk", by: world.staff)
+        _ = try await world.store.setFamilyStatus(.suspended, family: families[1], by: world.admin)
+        try await world.unit("WRD-2", "wardrobe")  // passed over: the second family is suspended
+        #expect(try await world.store.unit("WRD-2").status == .available)
+        _ = try await world.store.change(.retire, unit: "WRD-1", by: world.staff)
+        let replaced = try await world.store.reservation(first.id)
+        #expect(replaced.state == .held)
+        #expect(replaced.heldUnit == "WRD-2")
+        #expect(try await world.store.reservation(second.id).state == .waiting)
+        #expect(try await world.store.auditEvents(entity: "reservation", key: "\(first.id)").map(\.action)
+                == ["reservation.place", "reservation.hold", "reservation.requeue", "reservation.hold"])
+        try await expectInvariants(world)
+    }
+
     @Test("staff cancel a hold: the unit goes on to the next family")
     func cancelHold() async throws {
         let world = try await TestWorld()
