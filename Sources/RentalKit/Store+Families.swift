@@ -99,7 +99,8 @@ extension RentalStore {
         }
     }
 
-    private func validate(_ family: inout Family) throws(RentalError) {
+    /// The checks registering or changing a family makes (the CSV import makes the same); normal forms.
+    func validate(_ family: inout Family) throws(RentalError) {
         family.contactSurname = try Validate.text(family.contactSurname, field: "contactSurname", max: 100)
         family.contactGivenNames = try Validate.text(family.contactGivenNames, field: "contactGivenNames", min: 0, max: 200)
         family.phone = try Validate.phone(family.phone).display
@@ -122,14 +123,15 @@ extension RentalStore {
         }
     }
 
-    private static func saveChildren(_ db: Database, familyID: Int64, _ children: [Child]) throws {
+    static func saveChildren(_ db: Database, familyID: Int64, _ children: [Child]) throws {
         for child in children {
             try db.cachedStatement(sql: "INSERT INTO child (family_id, birth_date, expected) VALUES (?, ?, ?)").execute(
                            arguments: [familyID, child.birthDate.description, child.expected])
         }
     }
 
-    private static func changedFields(_ old: Family, _ new: Family) -> [String] {
+    /// The names of the fields that differ (never their values).
+    static func changedFields(_ old: Family, _ new: Family) -> [String] {
         var fields: [String] = []
         if old.contactSurname != new.contactSurname { fields.append("contactSurname") }
         if old.contactGivenNames != new.contactGivenNames { fields.append("contactGivenNames") }
