@@ -73,6 +73,10 @@ public struct RentalError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A notice scan is running already; it was not started twice.
         case scanInProgress = "scan_in_progress"
 
+        // Personal data
+        /// The family still has open loans: its personal data cannot be erased yet; the message names them.
+        case familyHasOpenLoans = "family_has_open_loans"
+
         // Storage
         /// The disk holding the store is full; nothing was changed.
         case storageFull = "storage_full"

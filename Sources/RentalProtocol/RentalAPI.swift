@@ -57,6 +57,7 @@ extension RentalError.Code {
              .categoryLimitReached, .familyHasOverdue, .noEligibleChild, .unitNotAvailable, .unitNotAtCentre,
              .itemTypeRecalled, .safetyCheckDue, .noLoanRule, .loanClosed, .renewalLimitReached,
              .renewalBlockedByReservations, .invalidTransition, .centreNeverOpen, .alreadyReserved, .scanInProgress: 409
+        case .familyHasOpenLoans: 409
         case .payloadTooLarge: 413
         case .unsupportedMediaType: 415
         case .storageFull: 507

@@ -67,6 +67,8 @@ enum Explain {
         case .renewalBlockedByReservations: advice = tr("Other families are waiting for this item: it cannot be renewed.",
                                                         "Эту вещь ждут другие семьи: продление невозможно.")
         case .alreadyReserved: advice = tr("The family is already on the waiting list.", "Семья уже в очереди.")
+        case .familyHasOpenLoans: advice = tr("The family still has items on loan: they must come back before its data is erased.",
+                                              "У семьи ещё есть вещи на руках: данные можно удалить только после их возврата.")
         case .scanInProgress: advice = tr("A notice scan is already running: wait for it.", "Проверка просрочек уже идёт: дождитесь её.")
         case .invalidTransition: advice = tr("The unit's status does not allow this.", "Состояние вещи этого не позволяет.")
         case .forbidden: advice = tr("You are not allowed to do this: ask an administrator.", "У вас нет прав на это: обратитесь к администратору.")
