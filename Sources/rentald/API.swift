@@ -15,6 +15,8 @@ struct API: HTTPHandler {
     let startedAt: Date
     let version: String
     let logger: Logger
+    /// `[privacy]` of the configuration.
+    var privacy = DaemonConfig.Privacy()
 
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
         guard let principal = access.principal(for: request.peer) else {
@@ -249,6 +251,7 @@ struct API: HTTPHandler {
             return try call.json(Page(items: events, next: events.count == limit ? events.last.map { "\($0.sequence)" } : nil))
 
         }
+        if let response = try await privacyRoute(call) { return response }
         throw APICall.unknownRoute(call)
     }
 }

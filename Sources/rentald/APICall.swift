@@ -15,7 +15,8 @@ struct APICall {
 
     /// Every path the API serves, with its methods, for 405 answers.
     static let knownPrefixes = ["health", "centres", "catalogue", "units", "stock", "availability", "families", "rules",
-                                "loans", "returns", "reservations", "notices", "backups", "audit"]
+                                "loans", "returns", "reservations", "notices", "backups", "audit",
+                                "imports", "exports", "privacy"]
 
     init(_ request: HTTPRequest, principal: Principal) throws(RentalError) {
         guard let components = URLComponents(string: request.uri), components.percentEncodedPath.hasPrefix(RentalAPI.basePath + "/")

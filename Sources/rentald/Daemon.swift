@@ -38,7 +38,8 @@ struct Daemon {
         let access = AccessControl(settings.config.access)
         let notices = NoticeService(store: store, settings: settings.config.notices, logger: logger)
         let api = API(store: store, access: access, notices: notices, backupDirectory: settings.backupDirectory,
-                      startedAt: Date(), version: RentalVersion.current, logger: logger)
+                      startedAt: Date(), version: RentalVersion.current, logger: logger,
+                      privacy: settings.config.privacy)
         let server = HTTPServer(fd: fd, limits: settings.config.limits, handler: api, logger: logger)
 
         logger.info("rentald \(RentalVersion.current) serving", metadata: [
@@ -51,6 +52,9 @@ struct Daemon {
             group.addTask { try await server.run() }
             group.addTask { await self.watch(store) }
             group.addTask { await notices.run() }
+            group.addTask {
+                await RetentionService(store: store, period: self.settings.config.privacy.anonymiseAfter, logger: self.logger).run()
+            }
             group.addTask { await self.handleSignals(signals, server: server, access: access, store: store) }
             notifier.ready()
             await reportStatus(store)

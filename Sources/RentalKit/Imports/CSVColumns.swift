@@ -79,17 +79,35 @@ enum CSVValues {
         return String(format: "%02d.%02d.%04d", date.day, date.month, date.year)
     }
 
-    /// Roubles (`12 345,50`, `12345.5`, `800`) to kopecks.
+    /// Roubles (`12 345,50`, `12345.5`, `800`) to kopecks: digits, spaces (also no-break) between them,
+    /// one decimal comma or point followed by one or two digits.
     static func kopecks(_ text: String) -> Int? {
-        let compact = text.unicodeScalars.filter { !" \u{00A0}\u{202F}".unicodeScalars.contains($0) }
-            .map(String.init).joined().replacingOccurrences(of: ",", with: ".")
-        let parts = compact.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].count <= 10,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let roubles = Int(parts[0]) else { return nil }
-        guard parts.count == 2 else { return roubles * 100 }
-        guard (1...2).contains(parts[1].count), let minor = Int(parts[1]) else { return nil }
-        return roubles * 100 + (parts[1].count == 1 ? minor * 10 : minor)
+        var roubles = 0, minor = 0, minorDigits = 0, digits = 0
+        var afterPoint = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int(byte - UInt8(ascii: "0"))
+                if afterPoint {
+                    minorDigits += 1
+                    guard minorDigits <= 2 else { return nil }
+                    minor = minor * 10 + digit
+                } else {
+                    digits += 1
+                    guard digits <= 10 else { return nil }
+                    roubles = roubles * 10 + digit
+                }
+            case UInt8(ascii: ","), UInt8(ascii: "."):
+                guard !afterPoint, digits > 0 else { return nil }
+                afterPoint = true
+            case UInt8(ascii: " "), 0xC2, 0xA0, 0xE2, 0x80, 0xAF:  // space, U+00A0, U+202F
+                guard !afterPoint else { return nil }
+            default:
+                return nil
+            }
+        }
+        guard digits > 0, !afterPoint || minorDigits > 0 else { return nil }
+        return roubles * 100 + (minorDigits == 1 ? minor * 10 : minor)
     }
 
     static func roubles(_ kopecks: Int?) -> String {
@@ -105,6 +123,7 @@ enum CSVValues {
     ]
 
     static func condition(_ text: String) -> Condition? {
+        if let exact = conditions.first(where: { $0.1 == text || $0.2.contains(text) }) { return exact.0 }
         let folded = Validate.folded(text)
         return conditions.first { $0.1 == folded || $0.2.contains(folded) }?.0
     }

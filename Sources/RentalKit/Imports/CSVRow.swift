@@ -11,7 +11,21 @@ struct CSVRow {
     /// The trimmed text of a column ("" when the file has no such column).
     func text(_ key: String) -> String {
         guard let position = positions[key], position < fields.count else { return "" }
-        return fields[position].trimmingCharacters(in: .whitespacesAndNewlines)
+        return Self.trimmed(fields[position])
+    }
+
+    /// Without white space at either end (most cells have none: then the string itself, without Foundation).
+    static func trimmed(_ value: String) -> String {
+        let scalars = value.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return value }
+        if !first.properties.isWhitespace && !last.properties.isWhitespace { return value }
+        return value.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A code as stored (lower case): ASCII letters lowered by hand, anything else folded by ``Validate``.
+    static func code(_ value: String) -> String {
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return Validate.folded(value) }
+        return String(decoding: value.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// The header the file uses for `key`.

@@ -145,8 +145,8 @@ struct CSVImporter: Sendable {
     private func unit(_ db: Database, _ row: inout CSVRow, _ context: Context, write: Bool) throws -> (String, Outcome)? {
         let before = row.problems.count
         let number = row.required("inventory_number")
-        let type = row.required("item_type").map(Validate.folded)
-        let centre = row.required("centre").map(Validate.folded)
+        let type = row.required("item_type").map(CSVRow.code)
+        let centre = row.required("centre").map(CSVRow.code)
         var condition = Condition.new
         if !row.text("condition").isEmpty {
             if let value = CSVValues.condition(row.text("condition")) { condition = value } else {
@@ -309,7 +309,7 @@ struct CSVImporter: Sendable {
 
     private func centre(_ db: Database, _ row: inout CSVRow, write: Bool) throws -> (String, Outcome)? {
         let before = row.problems.count
-        let code = row.required("code").map(Validate.folded), name = row.required("name"), zone = row.required("time_zone")
+        let code = row.required("code").map(CSVRow.code), name = row.required("name"), zone = row.required("time_zone")
         var days = Centre.weekdays
         if !row.text("open_days").isEmpty {
             if let value = CSVValues.weekdays(row.text("open_days")) { days = value } else {
