@@ -8,9 +8,10 @@ struct RetentionService: Sendable {
     let period: RetentionPeriod?
     let logger: Logger
 
-    /// Runs at start and then every 24 hours until cancelled; only waits when the period is `never` (the
-    /// daemon's task group ends when any of its tasks returns).
+    /// Runs a minute after start (not in the way of start-up) and then every 24 hours until cancelled; only
+    /// waits when the period is `never` (the daemon's task group ends when any of its tasks returns).
     func run() async {
+        try? await Task.sleep(for: .seconds(60))
         while !Task.isCancelled {
             guard let period else {
                 try? await Task.sleep(for: .seconds(86_400))

@@ -8,7 +8,8 @@ extension RentalStore {
     /// month, the reference replaced by an opaque one; loans stay for the figures. Admin only.
     ///
     /// Only the count is recorded (audit event `privacy.anonymise`); freed pages are overwritten
-    /// (`secure_delete`) and the write-ahead log emptied, so the data is gone from the files too.
+    /// (`secure_delete`), the write-ahead log emptied and the file rebuilt, so the data is gone from the
+    /// files too.
     public func anonymiseInactiveFamilies(after period: RetentionPeriod, dryRun: Bool = false,
                                           by who: Principal) async throws(RentalError) -> AnonymisationResult {
         try who.requireAdmin("anonymising families")
@@ -27,7 +28,7 @@ extension RentalStore {
                            ["families": "\(families.count)", "after": period.description])
             return families.count
         }
-        if count > 0 { try await purgeFreedData() }
+        if count > 0 { try await purgeFreedData(vacuum: true) }
         return AnonymisationResult(families: count, dryRun: false, inactiveBefore: start)
     }
 
@@ -117,13 +118,18 @@ extension RentalStore {
     }
 
     /// Moves everything into the main file and empties the write-ahead log (whose older frames still hold
-    /// the values as they were), then rebuilds the file so that no free page or slack keeps them.
-    func purgeFreedData() async throws(RentalError) {
+    /// the values as they were). The writer runs with `secure_delete`, so the pages themselves keep nothing;
+    /// with `vacuum` the file is also rebuilt, which clears what a store written before `secure_delete` was
+    /// on may still hold in free space (the retention run does it; an erasure, which must be quick on a
+    /// large store, does not).
+    func purgeFreedData(vacuum: Bool = false) async throws(RentalError) {
         do {
             try await writer.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-                try db.execute(sql: "VACUUM")
-                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                if vacuum {
+                    try db.execute(sql: "VACUUM")
+                    try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                }
             }
         } catch {
             throw RentalError(mapping: error)
