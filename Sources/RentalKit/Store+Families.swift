@@ -35,6 +35,10 @@ extension RentalStore {
         try who.requireWrite("changing a family")
         return try await write { db in
             let (id, old) = try Lookup.family(db, reference)
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT anonymised_on IS NOT NULL FROM family WHERE id = ?"),
+                                 arguments: [id]) == true {
+                throw RentalError(.invalidInput, "family \(old.reference) is anonymised: its details cannot be changed")
+            }
             var new = old
             if let value = update.contactSurname { new.contactSurname = value }
             if let value = update.contactGivenNames { new.contactGivenNames = value }

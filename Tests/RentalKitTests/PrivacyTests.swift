@@ -65,6 +65,12 @@ struct PrivacyTests {
         let anonymous = try await world.store.family(loan.family)
         #expect(anonymous.phone == "" && anonymous.address == "" && anonymous.contactGivenNames == "" && anonymous.status == .suspended)
         #expect(anonymous.children == [Child(birthDate: TestWorld.date("2026-06-01"))])
+        // No one's record any more: not changed back into one, not in the families register.
+        await #expect(throws: RentalError.self) {
+            try await world.store.updateFamily(loan.family, FamilyUpdate(phone: "+7 913 000-00-00"), by: world.admin)
+        }
+        let register = String(decoding: try await world.store.export(.families, by: world.admin), as: UTF8.self)
+        #expect(register.contains("F-0009") && !register.contains("ANON-"))
         #expect(try await world.store.verifyAudit().firstBroken == nil)
         let last = try #require(try await world.store.auditEvents(since: 0, limit: 1000).last)
         #expect(last.action == "privacy.anonymise" && last.details["families"] == "1")

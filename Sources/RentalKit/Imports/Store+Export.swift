@@ -5,7 +5,8 @@ extension RentalStore {
     /// A register as CSV in the format ``importCSV(_:from:options:by:)`` reads (UTF-8 with a byte-order
     /// mark, `;`, Russian headers, CRLF, dd.mm.yyyy, decimal comma) or as JSON. Exporting, importing into a
     /// store without those records and exporting again gives the same bytes. Families are admin only;
-    /// units, centres and loans any role. `centre` narrows units (home centre) and loans.
+    /// units, centres and loans any role. `centre` narrows units (home centre) and loans. Anonymised
+    /// families are left out of the families register (their loans stay in the loans export).
     public func export(_ kind: ExportKind, format: ExportFormat = .csv, centre: String? = nil,
                        by who: Principal) async throws(RentalError) -> Data {
         if kind == .families { try who.requireAdmin("exporting families") }
@@ -18,7 +19,7 @@ extension RentalStore {
             case (.loans, .csv): return try Self.loansCSV(db, centreID: centreID)
             case (.units, .json): return try Self.json(try Row.fetchAll(db, sql: Lookup.unitSelect
                 + (centreID == nil ? "" : " WHERE u.home_centre_id = \(centreID ?? 0)") + " ORDER BY u.inventory_number").map(Lookup.unit))
-            case (.families, .json): return try Self.json(try String.fetchAll(db, sql: "SELECT reference FROM family ORDER BY reference")
+            case (.families, .json): return try Self.json(try String.fetchAll(db, sql: Self.familyReferences)
                 .map { try Lookup.family(db, $0).family })
             case (.centres, .json):
                 let closures = try Lookup.closuresByCentre(db)
@@ -30,6 +31,9 @@ extension RentalStore {
             }
         }
     }
+
+    /// Families in a register: anonymised ones are no one's record any more (and could not be imported).
+    private static let familyReferences = "SELECT reference FROM family WHERE anonymised_on IS NULL ORDER BY reference"
 
     private static func json<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
@@ -56,7 +60,7 @@ extension RentalStore {
 
     private static func familiesCSV(_ db: Database) throws -> Data {
         var csv = CSVText(.families)
-        for reference in try String.fetchAll(db, sql: "SELECT reference FROM family ORDER BY reference") {
+        for reference in try String.fetchAll(db, sql: familyReferences) {
             let family = try Lookup.family(db, reference).family
             csv.row([family.reference, family.contactSurname, family.contactGivenNames, family.phone, family.address,
                      CSVValues.date(family.lowIncomeUntil), family.socialContract ?? "", CSVValues.date(family.consentOn),
