@@ -16,7 +16,8 @@ extension RentalStore {
         let importer = CSVImporter(store: self, kind: kind, source: source, options: options, who: who,
                                    layout: CSVLayout.detect(source, encoding: options.encoding))
         if options.dryRun {
-            return try await read { db in try importer.run(db, apply: false) }
+            // A whole file is long work: on a reader's own queue, not on a thread that serves requests.
+            return try await readWholeStore { db in try importer.run(db, apply: false) }
         }
         // One transaction for the whole file (not one commit per row): taken alone, so that the writer is
         // not shared with operations that would wait for a long import.
