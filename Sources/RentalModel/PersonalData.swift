@@ -105,7 +105,7 @@ public struct FamilyReservation: Sendable, Hashable, Codable {
     public var centre: String
     /// When it was placed.
     public var placedAt: Date
-    /// `waiting`, `fulfilled` or `cancelled`.
+    /// `waiting`, `held`, `fulfilled`, `expired` or `cancelled`.
     public var state: String
 
     /// Creates a reservation line.

@@ -69,6 +69,12 @@ enum Explain {
         case .alreadyReserved: advice = tr("The family is already on the waiting list.", "Семья уже в очереди.")
         case .familyHasOpenLoans: advice = tr("The family still has items on loan: they must come back before its data is erased.",
                                               "У семьи ещё есть вещи на руках: данные можно удалить только после их возврата.")
+        case .unitHeldForAnother: advice = tr("This unit is held for another family on the waiting list: lend another one.",
+                                              "Эта вещь отложена для другой семьи из очереди: выдайте другую.")
+        case .reservationLimitReached: advice = tr("The family is already waiting for as many items as allowed.",
+                                                   "Семья уже стоит в очереди на максимум вещей.")
+        case .recallSafetyCheckMissing: advice = tr("Each unit must pass a safety check after the recall before it returns to service.",
+                                                    "Перед возвратом в оборот каждую вещь нужно проверить после отзыва.")
         case .scanInProgress: advice = tr("A notice scan is already running: wait for it.", "Проверка просрочек уже идёт: дождитесь её.")
         case .invalidTransition: advice = tr("The unit's status does not allow this.", "Состояние вещи этого не позволяет.")
         case .forbidden: advice = tr("You are not allowed to do this: ask an administrator.", "У вас нет прав на это: обратитесь к администратору.")

@@ -108,6 +108,24 @@ struct CLITests {
         try await daemon.stop()
     }
 
+    @Test("tables name centres and item types; --codes and --json keep the codes")
+    func namesInTables() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let russian = try await ctl(daemon, ["stock", "--centre", "ryabinushka"], language: "ru_RU.UTF-8")
+        #expect(russian.status == 0)
+        #expect(russian.output.hasPrefix("ЦЕНТР"), "\(russian.output)")
+        #expect(russian.output.contains("Рябинушка") && russian.output.contains("Кроватка детская"), "\(russian.output)")
+        #expect(!russian.output.contains("ryabinushka") && !russian.output.contains("cot "), "\(russian.output)")
+        let codes = try await ctl(daemon, ["stock", "--centre", "ryabinushka", "--codes"])
+        #expect(codes.output.contains("ryabinushka") && codes.output.contains("cot "), "\(codes.output)")
+        let units = try await ctl(daemon, ["units", "list", "--type", "cot"])
+        #expect(units.output.contains("Кроватка детская") && units.output.contains("Большереченский"), "\(units.output)")
+        let loans = try await ctl(daemon, ["loans", "--overdue", "--json"])
+        #expect(loans.output.contains("\"itemType\"") && !loans.output.contains("Чайник"), "--json keeps the codes")
+        try await daemon.stop()
+    }
+
     @Test("--help of the main commands matches the snapshots", arguments: [
         "rentalctl", "checkout", "return", "loans", "stock", "families-add",
     ])

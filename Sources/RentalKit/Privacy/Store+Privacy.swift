@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension RentalStore {
-    /// Anonymises every family that has no open loan and no waiting reservation, and no activity (a loan
+    /// Anonymises every family that has no open loan, no waiting reservation and no hold, and no activity (a loan
     /// issued or closed, a reservation placed or closed, a change to the family) since `period` before
     /// today: names, phone, address and social-contract number removed, children kept as birth year and
     /// month, the reference replaced by an opaque one; loans stay for the figures. Admin only.
@@ -33,8 +33,8 @@ extension RentalStore {
     }
 
     /// Erases a family's personal data on request (withdrawn consent): the same anonymisation at once.
-    /// Refused while the family has an open loan (the error names the loans); waiting reservations are
-    /// cancelled. The audit trail records `family.erase` with the reference only. Admin only.
+    /// Refused while the family has an open loan or a unit held for it (the error names them); waiting
+    /// reservations are cancelled. The audit trail records `family.erase` with the reference only. Admin only.
     public func eraseFamily(_ reference: String, by who: Principal) async throws(RentalError) -> ErasureResult {
         try who.requireAdmin("erasing a family")
         let today = LocalDate(clock.now(), in: .gmt)
@@ -45,6 +45,13 @@ extension RentalStore {
                                           arguments: [id])
             guard open.isEmpty else {
                 throw RentalError(.familyHasOpenLoans, "family \(family.reference) has open loans (\(open.map(String.init).joined(separator: ", "))): return them first")
+            }
+            // A unit held for the family goes back through the hold's own cancellation (the next family in the
+            // queue may be waiting for it): refused here, like an open loan.
+            let held = try Int64.fetchAll(db, sql: "SELECT id FROM reservation WHERE family_id = ? AND state = 'held' ORDER BY id",
+                                          arguments: [id])
+            guard held.isEmpty else {
+                throw RentalError(.familyHasOpenLoans, "family \(family.reference) has units held for it (reservations \(held.map(String.init).joined(separator: ", "))): cancel the holds first")
             }
             try db.execute(sql: "UPDATE reservation SET state = 'cancelled', closed_at = ? WHERE family_id = ? AND state = 'waiting'",
                            arguments: [now, id])
@@ -92,7 +99,7 @@ extension RentalStore {
               AND NOT EXISTS (SELECT 1 FROM loan l WHERE l.family_id = f.id
                               AND (l.state = 'open' OR l.issued_at >= ?1 OR l.closed_at >= ?1))
               AND NOT EXISTS (SELECT 1 FROM reservation r WHERE r.family_id = f.id
-                              AND (r.state = 'waiting' OR r.placed_at >= ?1 OR r.closed_at >= ?1))
+                              AND (r.state IN ('waiting', 'held') OR r.placed_at >= ?1 OR r.closed_at >= ?1))
               AND NOT EXISTS (SELECT 1 FROM audit_event a WHERE a.entity = 'family' AND a.entity_key = f.reference
                               AND a.at >= ?1)
             ORDER BY f.id

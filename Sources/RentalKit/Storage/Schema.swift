@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v3-notices", migrate: v3)
         migrator.registerMigration("v4-audit-hash-chain", migrate: v4)
         migrator.registerMigration("v5-open-loans-by-id", migrate: v5)
+        migrator.registerMigration("v6-holds-transfers", migrate: HoldsSchema.v6)
         migrator.registerMigration("v7-privacy", migrate: v7Privacy)
         return migrator
     }
