@@ -109,6 +109,23 @@ struct PrivacyTests {
         #expect(left == [], "left in the files")
     }
 
+    @Test("a family with a unit held for it is neither anonymised nor erased")
+    func holdsKeepTheFamily() async throws {
+        let world = try await worldWithHistory()
+        try await world.unit("ШК-2", "wardrobe")
+        let reservation = try await world.store.reserve(family: TestWorld.familyRef, itemType: "wardrobe", at: "omsk", by: world.admin)
+        #expect(reservation.state == .held)
+        world.clock.set(Self.later)
+        #expect(try await world.store.anonymiseInactiveFamilies(after: .threeYears, dryRun: true, by: world.admin).families == 0)
+        do {
+            _ = try await world.store.eraseFamily(TestWorld.familyRef, by: world.admin)
+            Issue.record("erased while a unit is held for the family")
+        } catch {
+            #expect(error.code == .familyHasOpenLoans && error.message.contains("reservations \(reservation.id)"))
+        }
+        #expect(try await world.store.family(TestWorld.familyRef).contactSurname == TestWorld.surname)
+    }
+
     @Test("v7-privacy migrates a store written by the current release (v5) and its audit chain still verifies")
     func migrationFromCurrentRelease() async throws {
         let world = try await worldWithHistory()
