@@ -133,8 +133,16 @@ public struct RentalClient: Sendable {
         init() {}
     }
 
+    /// Sends bytes that are not JSON (a CSV register) or asks for an answer that is not JSON (an export),
+    /// and gives the answer's bytes as they are.
+    public func sendRaw(_ method: Method, _ path: [String], query: [(String, String?)] = [],
+                        body: [UInt8]? = nil, contentType: String = "text/csv") async throws(RentalError) -> Data {
+        try await exchange(method, path, query: query, body: nil, headers: [], raw: body.map { ($0, contentType) })
+    }
+
     func exchange(_ method: Method, _ path: [String], query: [(String, String?)],
-                          body: (any Encodable & Sendable)?, headers extra: [(String, String)]) async throws(RentalError) -> Data {
+                  body: (any Encodable & Sendable)?, headers extra: [(String, String)],
+                  raw: (bytes: [UInt8], contentType: String)? = nil) async throws(RentalError) -> Data {
         var uri = RentalAPI.basePath + "/" + path.map(Self.encodeSegment).joined(separator: "/")
         let items = query.compactMap { name, value in value.map { "\(Self.encodeQuery(name))=\(Self.encodeQuery($0))" } }
         if !items.isEmpty { uri += "?" + items.joined(separator: "&") }
@@ -146,6 +154,7 @@ public struct RentalClient: Sendable {
                 throw RentalError(.invalidInput, "the request body could not be encoded")
             }
         }
+        if let raw { bytes = ByteBuffer(bytes: raw.bytes) }
         var headers = HTTPHeaders()
         headers.add(name: "host", value: "localhost")
         headers.add(name: "user-agent", value: "RentalClient/\(RentalVersion.current)")
@@ -153,6 +162,7 @@ public struct RentalClient: Sendable {
         headers.add(name: "content-length", value: "\(bytes.readableBytes)")
         if !transport.keepsConnection { headers.add(name: "connection", value: "close") }
         if body != nil { headers.add(name: "content-type", value: "application/json") }
+        if let raw { headers.add(name: "content-type", value: raw.contentType) }
         for (name, value) in extra { headers.add(name: name, value: value) }
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: uri, headers: headers)
 

@@ -82,6 +82,10 @@ public struct RentalError: Error, Sendable, Equatable, CustomStringConvertible {
         /// check recorded after the recall.
         case recallSafetyCheckMissing = "recall_safety_check_missing"
 
+        // Personal data
+        /// The family still has open loans: its personal data cannot be erased yet; the message names them.
+        case familyHasOpenLoans = "family_has_open_loans"
+
         // Storage
         /// The disk holding the store is full; nothing was changed.
         case storageFull = "storage_full"

@@ -58,6 +58,7 @@ extension RentalError.Code {
              .itemTypeRecalled, .safetyCheckDue, .noLoanRule, .loanClosed, .renewalLimitReached,
              .renewalBlockedByReservations, .invalidTransition, .centreNeverOpen, .alreadyReserved, .scanInProgress,
              .unitHeldForAnother, .reservationLimitReached, .recallSafetyCheckMissing: 409
+        case .familyHasOpenLoans: 409
         case .payloadTooLarge: 413
         case .unsupportedMediaType: 415
         case .storageFull: 507

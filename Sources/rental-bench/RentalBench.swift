@@ -62,6 +62,9 @@ struct RentalBench {
         if options.runs("overdue") || options.runs("startup") {
             try await OverdueFigures(options: options, record: record).run()
         }
+        if options.runs("import") {
+            try await ImportFigures(options: options, record: record).run()
+        }
         record(Row("load average (1 min) at start / end of the run", measured: "\(loadAtStart) / \(ChildProcess.loadAverage())",
                    baseline: "\(ProcessInfo.processInfo.activeProcessorCount) cores: other work on the machine skews absolute figures"))
         let problems = Daemon.stopProblems.value

@@ -74,6 +74,8 @@ enum Explain {
         case .renewalBlockedByReservations: advice = tr("Other families are waiting for this item: it cannot be renewed.",
                                                         "Эту вещь ждут другие семьи: продление невозможно.")
         case .alreadyReserved: advice = tr("The family is already on the waiting list.", "Семья уже в очереди.")
+        case .familyHasOpenLoans: advice = tr("The family still has items on loan: they must come back before its data is erased.",
+                                              "У семьи ещё есть вещи на руках: данные можно удалить только после их возврата.")
         case .unitHeldForAnother: advice = tr("This unit is held for another family on the waiting list: lend another one.",
                                               "Эта вещь отложена для другой семьи из очереди: выдайте другую.")
         case .reservationLimitReached: advice = tr("The family is already waiting for as many items as allowed.",

@@ -17,6 +17,8 @@ struct API: HTTPHandler {
     let startedAt: Date
     let version: String
     let logger: Logger
+    /// `[privacy]` of the configuration.
+    var privacy = DaemonConfig.Privacy()
     private let router = Router(Routes.all)
 
     func handle(_ request: HTTPRequest) async -> HTTPResponse {

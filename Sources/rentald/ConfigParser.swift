@@ -37,8 +37,8 @@ enum ConfigParser {
             if trimmed.hasPrefix("[") {
                 guard trimmed.hasSuffix("]") else { throw fail("a section header must end with ']'") }
                 section = String(trimmed.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-                guard ["daemon", "store", "limits", "policy", "access", "notices", "documents", "staff"].contains(section) else {
-                    throw fail("unknown section [\(section)]; known: [daemon], [store], [limits], [policy], [access], [notices], [documents], [staff]")
+                guard ["daemon", "store", "limits", "policy", "access", "notices", "documents", "staff", "privacy"].contains(section) else {
+                    throw fail("unknown section [\(section)]; known: [daemon], [store], [limits], [policy], [access], [notices], [documents], [staff], [privacy]")
                 }
                 continue
             }
@@ -100,6 +100,16 @@ enum ConfigParser {
         case ("store", "group_commit"): config.groupCommit = try boolean()
         case ("store", "busy_timeout_seconds"): config.busyTimeoutSeconds = Double(try integer(0...600))
         case ("limits", "max_body_bytes"): config.limits.maxBodyBytes = try integer(1024...(64 << 20))
+        case ("limits", "max_import_bytes"): config.limits.maxImportBytes = try integer(1024...(1 << 30))
+        case ("privacy", "anonymise_after"):
+            if value.lowercased() == "never" {
+                config.privacy.anonymiseAfter = nil
+            } else {
+                guard let period = RetentionPeriod(value) else {
+                    throw fail("anonymise_after must be a period such as 3y, 18m or 400d (or never), not '\(value)'")
+                }
+                config.privacy.anonymiseAfter = period
+            }
         case ("limits", "max_connections"): config.limits.maxConnections = try integer(1...10_000)
         case ("limits", "idle_timeout_seconds"): config.limits.idleTimeoutSeconds = try integer(1...3600)
         case ("policy", "refuse_checkout_when_overdue"): config.policy.refuseCheckoutWhenOverdue = try boolean()

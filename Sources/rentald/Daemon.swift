@@ -44,7 +44,8 @@ struct Daemon {
             throw Failure(description: "\(error)", exitCode: 78)
         }
         let api = API(store: store, access: access, notices: notices, papers: papers, backupDirectory: settings.backupDirectory,
-                      startedAt: Date(), version: RentalVersion.current, logger: logger)
+                      startedAt: Date(), version: RentalVersion.current, logger: logger,
+                      privacy: settings.config.privacy)
         let server = HTTPServer(fd: fd, limits: settings.config.limits, handler: api, logger: logger)
         // Holds that lapsed while the daemon was down expire before the first request is served.
         await notices.holdsPass(expire: true, reason: "start-up")
@@ -59,6 +60,9 @@ struct Daemon {
             group.addTask { try await server.run() }
             group.addTask { await self.watch(store) }
             group.addTask { await notices.run() }
+            group.addTask {
+                await RetentionService(store: store, period: self.settings.config.privacy.anonymiseAfter, logger: self.logger).run()
+            }
             group.addTask { await self.handleSignals(signals, server: server, access: access, papers: papers, store: store) }
             notifier.ready()
             await reportStatus(store)

@@ -59,6 +59,14 @@ struct DaemonConfig: Sendable, Equatable {
         var organisation: String?
         var address = ""
         var head = ""
+    /// Personal data (`[privacy]`).
+    var privacy = Privacy()
+
+    /// The `[privacy]` section.
+    struct Privacy: Sendable, Equatable {
+        /// A family with nothing open and no activity for this long is anonymised by the daily run
+        /// (`anonymise_after = 3y`; `18m`, `400d` also; `never` turns the run off).
+        var anonymiseAfter: RetentionPeriod? = .threeYears
     }
 
     /// The `[notices]` section.
@@ -77,6 +85,9 @@ struct DaemonConfig: Sendable, Equatable {
     struct Limits: Sendable, Equatable {
         /// Largest request body accepted (`max_body_bytes`).
         var maxBodyBytes = 1 << 20
+        /// Largest CSV register accepted by `POST /v1/imports/{kind}` (`max_import_bytes`): 100,000 units
+        /// are about 8 MB, so the import route has a limit of its own.
+        var maxImportBytes = 64 << 20
         /// Connections served at once; more get 503 (`max_connections`).
         var maxConnections = 128
         /// A connection idle this long is closed (`idle_timeout_seconds`).

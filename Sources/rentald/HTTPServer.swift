@@ -140,10 +140,12 @@ final class HTTPServer: Sendable {
                     guard case .head(let head) = part else { continue }
                     state.withLock { $0.connections[id]?.busy = true }
                     var body = ByteBuffer()
-                    var tooLarge = head.headers.first(name: "content-length").flatMap(Int.init).map { $0 > limits.maxBodyBytes } ?? false
+                    // A CSV register (POST /v1/imports/…) may be larger than any JSON body.
+                    let maxBody = head.uri.hasPrefix("/v1/imports/") ? limits.maxImportBytes : limits.maxBodyBytes
+                    var tooLarge = head.headers.first(name: "content-length").flatMap(Int.init).map { $0 > maxBody } ?? false
                     while !tooLarge, let next = try await parts.next() {
                         if case .body(var chunk) = next {
-                            if body.readableBytes + chunk.readableBytes > limits.maxBodyBytes {
+                            if body.readableBytes + chunk.readableBytes > maxBody {
                                 tooLarge = true
                             } else {
                                 body.writeBuffer(&chunk)
@@ -153,8 +155,8 @@ final class HTTPServer: Sendable {
                         }
                     }
                     if tooLarge {
-                        logger.warning("request body over the limit", metadata: ["limit": "\(limits.maxBodyBytes)", "uid": "\(peer.uid)"])
-                        try await write(handler.problem(RentalError(.payloadTooLarge, "the body is larger than \(limits.maxBodyBytes) bytes")),
+                        logger.warning("request body over the limit", metadata: ["limit": "\(maxBody)", "uid": "\(peer.uid)"])
+                        try await write(handler.problem(RentalError(.payloadTooLarge, "the body is larger than \(maxBody) bytes")),
                                         keepAlive: false, to: outbound)
                         return
                     }

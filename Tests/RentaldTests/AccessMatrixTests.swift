@@ -187,6 +187,21 @@ struct AccessMatrixTests {
         Route("POST", "/notices/scan", needs: .admin, success: 200, audited: false) { f, _ in
             Request("POST", "/notices/scan?centre=\(f.centre)")
         },
+
+        // Registers and personal data
+        Route("POST", "/imports/{kind}", needs: .admin, success: 200) { f, tag in
+            var request = Request("POST", "/imports/units", json: "inventory_number;item_type;centre\r\nAM-IMP-\(tag);wardrobe;\(f.centre)\r\n",
+                                  observe: { try? await $0.unit("AM-IMP-\(tag)") })
+            request.contentType = "text/csv"
+            return request
+        },
+        Route("POST", "/families/{reference}/erase", needs: .admin, success: 200) { f, tag in
+            let family = try await f.family(tag)
+            return Request("POST", "/families/\(family)/erase", observe: { try? await $0.family(family) })
+        },
+        Route("POST", "/privacy/anonymise", needs: .admin, success: 200, audited: false) { _, _ in
+            Request("POST", "/privacy/anonymise?dry-run=true")
+        },
         Route("POST", "/backups", needs: .admin, success: 201) { f, tag in
             Request("POST", "/backups", json: f.json(BackupRequest(name: "am-\(tag).sqlite")),
                     mustNotExist: [f.stateDirectory + "/backups/am-\(tag).sqlite"])
@@ -270,7 +285,7 @@ struct AccessMatrixTests {
     static func curl(_ harness: DaemonHarness, as caller: Caller, _ request: Request) async throws -> (status: Int, body: String) {
         var command = ["curl", "-s", "-o", "-", "-w", "\n%{http_code}", "--unix-socket", harness.socketPath, "-X", request.method]
         for header in request.headers { command += ["-H", header] }
-        if let json = request.json { command += ["-H", "content-type: application/json", "--data-binary", json] }
+        if let json = request.json { command += ["-H", "content-type: \(request.contentType)", "--data-binary", json] }
         command.append("http://localhost\(RentalAPI.basePath)\(request.path)")
         if let uid = caller.uid {
             command = ["setpriv", "--reuid=\(uid)", "--regid=\(caller.gid)",
@@ -373,6 +388,8 @@ extension AccessMatrixTests {
         /// Under `/v1`, with the query.
         var path: String
         var json: String?
+        /// The body's media type (a CSV register is `text/csv`).
+        var contentType = "application/json"
         var headers: [String]
         /// Reads the target as root (compared before and after a refused request).
         var observe: @Sendable (RentalClient) async -> (any Hashable & Sendable)?

@@ -62,6 +62,11 @@ struct CommandCoverageTests {
         "listTransferProposals": ["transfers", "proposals"],
         "recallItemType": ["recall", "run"],
         "liftRecall": ["recall", "lift"],
+        "importRegister": ["import"],
+        "exportRegister": ["export"],
+        "eraseFamily": ["families", "erase"],
+        "exportFamily": ["families", "export"],
+        "anonymiseFamilies": ["privacy", "anonymise"],
     ]
 
     /// Operations with no command on purpose, and why.

@@ -34,6 +34,7 @@ struct LifecycleTests {
             ("[store]\nsynchronous = sometimes\n", "rentald.conf:2: synchronous must be full or normal"),
             ("[notices]\ntimes = 8am\n", "rentald.conf:2: times must be a list of HH:MM such as 08:00, 14:30, not '8am'"),
             ("[notices]\nescalated_days = 40\n", "[notices] overdue_days < escalated_days < final_days must hold"),
+            ("[privacy]\nanonymise_after = soon\n", "rentald.conf:2: anonymise_after must be a period such as 3y, 18m or 400d (or never), not 'soon'"),
         ]
         for (text, message) in cases {
             try daemon.writeConfig(text)

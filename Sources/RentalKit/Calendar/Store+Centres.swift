@@ -5,10 +5,8 @@ extension RentalStore {
     /// Creates a centre. Admin only.
     public func addCentre(_ new: NewCentre, by who: Principal) async throws(RentalError) -> Centre {
         try who.requireAdmin("adding a centre")
-        let code = try Validate.code(new.code, field: "code")
-        let name = try Validate.text(new.name, field: "name", max: 200)
-        let region = try Validate.text(new.region, field: "region", min: 0, max: 200)
-        _ = try Validate.timeZone(new.timeZone)
+        let valid = try Self.validated(new)
+        let code = valid.code, name = valid.name, region = valid.region
         let centre = Centre(code: code, name: name, region: region, timeZone: new.timeZone, openDays: new.openDays)
         return try await write { db in
             try db.execute(
@@ -17,6 +15,16 @@ extension RentalStore {
             try self.audit(db, who, "centre.add", "centre", code, ["timeZone": new.timeZone])
             return centre
         }
+    }
+
+    /// The checks ``addCentre(_:by:)`` makes (the CSV import makes the same): the centre in normal form.
+    static func validated(_ new: NewCentre) throws(RentalError) -> NewCentre {
+        var new = new
+        new.code = try Validate.code(new.code, field: "code")
+        new.name = try Validate.text(new.name, field: "name", max: 200)
+        new.region = try Validate.text(new.region, field: "region", min: 0, max: 200)
+        _ = try Validate.timeZone(new.timeZone)
+        return new
     }
 
     /// One centre with its closures.

@@ -35,6 +35,10 @@ extension RentalStore {
         try who.requireWrite("changing a family")
         return try await write { db in
             let (id, old) = try Lookup.family(db, reference)
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT anonymised_on IS NOT NULL FROM family WHERE id = ?"),
+                                 arguments: [id]) == true {
+                throw RentalError(.invalidInput, "family \(old.reference) is anonymised: its details cannot be changed")
+            }
             var new = old
             if let value = update.contactSurname { new.contactSurname = value }
             if let value = update.contactGivenNames { new.contactGivenNames = value }
@@ -99,7 +103,8 @@ extension RentalStore {
         }
     }
 
-    private func validate(_ family: inout Family) throws(RentalError) {
+    /// The checks registering or changing a family makes (the CSV import makes the same); normal forms.
+    func validate(_ family: inout Family) throws(RentalError) {
         family.contactSurname = try Validate.text(family.contactSurname, field: "contactSurname", max: 100)
         family.contactGivenNames = try Validate.text(family.contactGivenNames, field: "contactGivenNames", min: 0, max: 200)
         family.phone = try Validate.phone(family.phone).display
@@ -122,14 +127,15 @@ extension RentalStore {
         }
     }
 
-    private static func saveChildren(_ db: Database, familyID: Int64, _ children: [Child]) throws {
+    static func saveChildren(_ db: Database, familyID: Int64, _ children: [Child]) throws {
         for child in children {
             try db.cachedStatement(sql: "INSERT INTO child (family_id, birth_date, expected) VALUES (?, ?, ?)").execute(
                            arguments: [familyID, child.birthDate.description, child.expected])
         }
     }
 
-    private static func changedFields(_ old: Family, _ new: Family) -> [String] {
+    /// The names of the fields that differ (never their values).
+    static func changedFields(_ old: Family, _ new: Family) -> [String] {
         var fields: [String] = []
         if old.contactSurname != new.contactSurname { fields.append("contactSurname") }
         if old.contactGivenNames != new.contactGivenNames { fields.append("contactGivenNames") }

@@ -4,13 +4,8 @@ extension RentalStore {
     /// Registers a new unit, available at its home centre. Admin or staff of that centre.
     public func addUnit(_ new: NewUnit, by who: Principal) async throws(RentalError) -> RentalUnit {
         try who.requireCirculation(at: new.centre, "adding a unit")
-        let number = try Validate.identifier(new.inventoryNumber, field: "inventoryNumber")
-        let funding = try Validate.optionalText(new.fundingSource, field: "fundingSource", max: 200)
-        if let cost = new.costMinor { _ = try Validate.range(cost, 0...1_000_000_000, field: "costMinor") }
-        let today = LocalDate(clock.now(), in: .gmt)
-        if let acquired = new.acquiredOn, acquired > today.adding(days: 1) {
-            throw .invalid("acquiredOn", "must not be in the future")
-        }
+        let valid = try validated(new)
+        let number = valid.inventoryNumber, funding = valid.fundingSource
         return try await write { db in
             let (typeID, _) = try Lookup.itemType(db, new.itemType)
             let centreID = try Lookup.centreID(db, new.centre)
@@ -26,6 +21,20 @@ extension RentalStore {
             _ = try self.assignHold(db, unitID: unitID, who: who)
             return try Lookup.unit(db, number).unit
         }
+    }
+
+    /// The checks ``addUnit(_:by:)`` makes before touching the store (the CSV import makes the same):
+    /// the new unit with its inventory number and funding source in normal form.
+    func validated(_ new: NewUnit) throws(RentalError) -> NewUnit {
+        var new = new
+        new.inventoryNumber = try Validate.identifier(new.inventoryNumber, field: "inventoryNumber")
+        new.fundingSource = try Validate.optionalText(new.fundingSource, field: "fundingSource", max: 200)
+        if let cost = new.costMinor { _ = try Validate.range(cost, 0...1_000_000_000, field: "costMinor") }
+        let today = LocalDate(clock.now(), in: .gmt)
+        if let acquired = new.acquiredOn, acquired > today.adding(days: 1) {
+            throw .invalid("acquiredOn", "must not be in the future")
+        }
+        return new
     }
 
     /// One unit by inventory number (case-insensitive).

@@ -111,6 +111,8 @@ public final class RentalStore: Sendable {
         // GRDB sets synchronous=NORMAL on a WAL pool's writer; set the durability we were asked for.
         try writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(options.synchronous == .full ? "FULL" : "NORMAL")")
+            // Deleted or overwritten values are zeroed in the pages, not left in free space (personal data).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
     }
 

@@ -10,6 +10,7 @@ enum Schema {
         migrator.registerMigration("v4-audit-hash-chain", migrate: v4)
         migrator.registerMigration("v5-open-loans-by-id", migrate: v5)
         migrator.registerMigration("v6-holds-transfers", migrate: HoldsSchema.v6)
+        migrator.registerMigration("v7-privacy", migrate: v7Privacy)
         return migrator
     }
 
@@ -229,5 +230,17 @@ enum Schema {
     /// every overdue loan again.
     private static func v5(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX loan_open_by_id ON loan(id, centre_id, due_date, state) WHERE state = 'open'")
+    }
+
+    /// Personal data over its life: the day a family was anonymised (retention or erasure on request).
+    ///
+    /// The audit trail needs no change: its events (and so the hash chain) carry family references,
+    /// inventory numbers, centre codes, dates and the staff's user names, never a family's name, phone or
+    /// address, so anonymising a family leaves every hash valid.
+    private static func v7Privacy(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE family ADD COLUMN anonymised_on TEXT
+                CHECK (anonymised_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+            """)
     }
 }

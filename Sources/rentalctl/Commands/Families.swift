@@ -11,7 +11,7 @@ struct Families: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "families",
         abstract: "Register, find and change borrowing families.",
-        subcommands: [Find.self, Show.self, Add.self, Edit.self, Suspend.self, Reinstate.self])
+        subcommands: [Find.self, Show.self, Add.self, Edit.self, Suspend.self, Reinstate.self, FamilyErase.self, FamilyExport.self])
 
     static func show(_ family: Family) {
         print("\(family.reference)  \(family.contactSurname) \(family.contactGivenNames)")
