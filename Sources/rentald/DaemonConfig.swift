@@ -59,6 +59,8 @@ struct DaemonConfig: Sendable, Equatable {
         var organisation: String?
         var address = ""
         var head = ""
+    }
+
     /// Personal data (`[privacy]`).
     var privacy = Privacy()
 
