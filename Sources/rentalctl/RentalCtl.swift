@@ -16,15 +16,22 @@ import RentalProtocol
 struct RentalCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rentalctl",
-        abstract: "Issue, take back and find the items of the social rental points.",
-        discussion: """
+        abstract: tr("Issue, take back and find the items of the social rental points.", "Выдача, возврат и поиск вещей пунктов социального проката."),
+        discussion: tr("""
             Talks to rentald over its Unix socket: --socket, else $RENTALD_SOCKET, else \(RentalPaths.systemSocket). \
             With -H [user@]host[:port] (or $RENTALD_HOST) it talks to rentald on that server over ssh, as the user \
             ssh logs in as ($RENTALD_SSH_OPTIONS: extra ssh options; --socket: the socket there). \
             The default centre comes from $RENTAL_CENTRE. Messages are in Russian when LANG is ru_*. \
             Exit status: 0 done; 64 bad arguments or input; 65 refused by a rule; 66 not found; \
             68 ssh could not connect or log in (-H); 69 the daemon is not running; 70 the daemon failed; 75 busy, try again; 77 not allowed.
-            """,
+            """, """
+            Работает со службой rentald через её сокет: --socket, иначе $RENTALD_SOCKET, иначе \(RentalPaths.systemSocket). \
+            С -H [пользователь@]сервер[:порт] (или $RENTALD_HOST) — со службой на том сервере через ssh, от имени \
+            пользователя, под которым входит ssh ($RENTALD_SSH_OPTIONS — дополнительные параметры ssh; --socket — сокет там). \
+            Центр по умолчанию — из $RENTAL_CENTRE. Сообщения на русском, когда LANG=ru_*. \
+            Коды выхода: 0 — готово; 64 — неверные аргументы или данные; 65 — отказ по правилу; 66 — не найдено; \
+            68 — ssh не смог подключиться или войти (-H); 69 — служба не запущена; 70 — сбой службы; 75 — занято, повторите; 77 — нет прав.
+            """),
         version: RentalVersion.current,
         subcommands: [
             Status.self, Checkout.self, Return.self, Renew.self, Lost.self, Loans.self, ShowLoan.self, Stock.self, Available.self,
@@ -36,7 +43,7 @@ struct RentalCtl: AsyncParsableCommand {
 
     /// `-H` before the subcommand (`rentalctl -H host stock`, as `systemctl -H`); after it, `GlobalOptions` takes it.
     @Option(name: [.customShort("H"), .customLong("host")],
-            help: ArgumentHelp("The daemon's server, over ssh (default: $RENTALD_HOST).", valueName: "[user@]host[:port]"))
+            help: ArgumentHelp(tr("The daemon's server, over ssh (default: $RENTALD_HOST).", "Сервер службы, через ssh (по умолчанию $RENTALD_HOST)."), valueName: "[user@]host[:port]"))
     var host: String?
 
     func validate() throws {
@@ -46,17 +53,17 @@ struct RentalCtl: AsyncParsableCommand {
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The daemon's socket (with -H: on that host).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp(tr("The daemon's socket (with -H: on that host).", "Сокет службы (с -H — на том сервере)."), valueName: "path"))
     var socket: String?
 
     @Option(name: [.customShort("H"), .customLong("host")],
-            help: ArgumentHelp("The daemon's server, over ssh (default: $RENTALD_HOST).", valueName: "[user@]host[:port]"))
+            help: ArgumentHelp(tr("The daemon's server, over ssh (default: $RENTALD_HOST).", "Сервер службы, через ssh (по умолчанию $RENTALD_HOST)."), valueName: "[user@]host[:port]"))
     var host: String?
 
-    @Flag(name: .long, help: "Print JSON (the API's field names) instead of tables.")
+    @Flag(name: .long, help: ArgumentHelp(tr("Print JSON (the API's field names) instead of tables.", "Вывести JSON (поля API) вместо таблиц.")))
     var json = false
 
-    @Flag(name: .long, help: "Show centres and item types by their codes instead of their names.")
+    @Flag(name: .long, help: ArgumentHelp(tr("Show centres and item types by their codes instead of their names.", "Показывать коды центров и видов вещей вместо названий.")))
     var codes = false
 
     /// One client per run, so that a command's requests share one ssh session.
@@ -65,7 +72,7 @@ struct GlobalOptions: ParsableArguments {
 
 /// A centre given with `--centre`, else `$RENTAL_CENTRE`.
 struct CentreOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Centre code (default: $RENTAL_CENTRE).", valueName: "code"))
+    @Option(name: .long, help: ArgumentHelp(tr("Centre code (default: $RENTAL_CENTRE).", "Код центра (по умолчанию $RENTAL_CENTRE)."), valueName: "code"))
     var centre: String?
 
     /// The centre, or nil when neither the option nor the environment gives one.

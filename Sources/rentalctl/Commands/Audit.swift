@@ -8,11 +8,11 @@ import RentalClient
 import RentalProtocol
 
 struct Audit: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit trail.", subcommands: [List.self, Verify.self],
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: tr("The audit trail.", "Журнал аудита."), subcommands: [List.self, Verify.self],
                                                     defaultSubcommand: List.self)
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check the audit trail's hash chain; exit 65 at the first broken link.")
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: tr("Check the audit trail's hash chain; exit 65 at the first broken link.", "Проверить цепочку журнала аудита; код 65 при первом разрыве."))
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -35,12 +35,12 @@ struct Audit: AsyncParsableCommand {
 
 extension Audit {
     struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List audit events.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: tr("List audit events.", "Список событий аудита."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Events after this sequence number.") var since: Int64 = 0
-    @Option(help: "Only this kind of entity (loan, unit, family, …).") var entity: String?
-    @Option(help: "Only this entity key (with --entity).") var key: String?
-    @Option(help: "At most this many (1–1000).") var limit = 100
+    @Option(help: ArgumentHelp(tr("Events after this sequence number.", "События после этого номера."))) var since: Int64 = 0
+    @Option(help: ArgumentHelp(tr("Only this kind of entity (loan, unit, family, …).", "Только этот вид записей (loan, unit, family, …)."))) var entity: String?
+    @Option(help: ArgumentHelp(tr("Only this entity key (with --entity).", "Только этот ключ (вместе с --entity)."))) var key: String?
+    @Option(help: ArgumentHelp(tr("At most this many (1–1000).", "Не больше стольких (1–1000)."))) var limit = 100
 
     func run() async throws {
         try await perform { () async throws(RentalError) in

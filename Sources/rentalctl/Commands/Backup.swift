@@ -10,10 +10,10 @@ import RentalProtocol
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Copy the store while the daemon serves, and check the copy (administrators).",
-        discussion: "The file is written to the daemon's backup directory ([daemon] backup_directory).")
+        abstract: tr("Copy the store while the daemon serves, and check the copy (administrators).", "Скопировать базу, не останавливая службу, и проверить копию (администратор)."),
+        discussion: tr("The file is written to the daemon's backup directory ([daemon] backup_directory).", "Файл пишется в каталог резервных копий службы ([daemon] backup_directory)."))
     @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("to"), help: ArgumentHelp("File name, ending in .sqlite.", valueName: "name")) var name: String
+    @Option(name: .customLong("to"), help: ArgumentHelp(tr("File name, ending in .sqlite.", "Имя файла, оканчивается на .sqlite."), valueName: "name")) var name: String
 
     func run() async throws {
         try await perform { () async throws(RentalError) in

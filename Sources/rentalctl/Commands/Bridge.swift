@@ -20,13 +20,16 @@ import RentalProtocol
 struct Bridge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bridge",
-        abstract: "Connect standard input and output to the daemon's socket (what `rentalctl -H` runs over ssh).",
-        discussion: """
+        abstract: tr("Connect standard input and output to the daemon's socket (what `rentalctl -H` runs over ssh).", "Соединить стандартный ввод и вывод с сокетом службы (это запускает `rentalctl -H` через ssh)."),
+        discussion: tr("""
             Not for typing: ssh runs it on the server for `rentalctl -H`. It may be the only command an ssh key \
             allows: restrict,command="rentalctl bridge" in authorized_keys.
-            """)
+            """, """
+            Не для ручного запуска: ssh запускает её на сервере для `rentalctl -H`. Это может быть единственная \
+            команда, разрешённая ключу ssh: restrict,command="rentalctl bridge" в authorized_keys.
+            """))
 
-    @Option(name: .long, help: ArgumentHelp("The daemon's socket (default: $RENTALD_SOCKET, else the system socket).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp(tr("The daemon's socket (default: $RENTALD_SOCKET, else the system socket).", "Сокет службы (по умолчанию $RENTALD_SOCKET, иначе системный)."), valueName: "path"))
     var socket: String?
 
     func run() throws {

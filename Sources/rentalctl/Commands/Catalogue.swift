@@ -8,17 +8,17 @@ import RentalClient
 import RentalProtocol
 
 struct Catalogue: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "catalogue", abstract: "The item types.", subcommands: [List.self, Show.self, Add.self])
+    static let configuration = CommandConfiguration(commandName: "catalogue", abstract: tr("The item types.", "Виды вещей."), subcommands: [List.self, Show.self, Add.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add an item type (administrators).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: tr("Add an item type (administrators).", "Добавить вид вещей (администратор)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Code (a–z, 0–9, '-'), e.g. baby-bath.") var code: String
-        @Option(help: "The name people use.") var name: String
-        @Option(help: "appliance, infant, furniture or other.") var category: Category
-        @Option(name: .customLong("sanitise"), help: "Sanitise after each return (default: yes for infant items).") var sanitise: Bool?
-        @Option(name: .customLong("safety-check-days"), help: "Electrical safety check every N days.") var safetyCheckDays: Int?
-        @Option(name: .customLong("infant-months"), help: "Only for children younger than N months.") var infantMonths: Int?
+        @Argument(help: ArgumentHelp(tr("Code (a–z, 0–9, '-'), e.g. baby-bath.", "Код (a–z, 0–9, '-'), например baby-bath."))) var code: String
+        @Option(help: ArgumentHelp(tr("The name people use.", "Название, как его называют люди."))) var name: String
+        @Option(help: ArgumentHelp(tr("appliance, infant, furniture or other.", "appliance, infant, furniture или other."))) var category: Category
+        @Option(name: .customLong("sanitise"), help: ArgumentHelp(tr("Sanitise after each return (default: yes for infant items).", "Санобработка после каждого возврата (по умолчанию да для детских вещей)."))) var sanitise: Bool?
+        @Option(name: .customLong("safety-check-days"), help: ArgumentHelp(tr("Electrical safety check every N days.", "Проверка электробезопасности каждые N дней."))) var safetyCheckDays: Int?
+        @Option(name: .customLong("infant-months"), help: ArgumentHelp(tr("Only for children younger than N months.", "Только для детей младше N месяцев."))) var infantMonths: Int?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -32,7 +32,7 @@ struct Catalogue: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List item types.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: tr("List item types.", "Список видов вещей."))
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {

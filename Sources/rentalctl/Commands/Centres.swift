@@ -8,11 +8,11 @@ import RentalClient
 import RentalProtocol
 
 struct Centres: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "centres", abstract: "Centres and their calendars.",
+    static let configuration = CommandConfiguration(commandName: "centres", abstract: tr("Centres and their calendars.", "Центры и их календари."),
                                                     subcommands: [List.self, Show.self, Add.self, OpenDays.self, CloseDay.self, RemoveClosure.self, ShiftDueDates.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List centres.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: tr("List centres.", "Список центров."))
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -26,9 +26,9 @@ struct Centres: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a centre with its closures.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: tr("Show a centre with its closures.", "Показать центр и дни его закрытия."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Centre code.") var centre: String
+        @Argument(help: ArgumentHelp(tr("Centre code.", "Код центра."))) var centre: String
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -44,14 +44,14 @@ struct Centres: AsyncParsableCommand {
     }
 
     struct CloseDay: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "close-day", abstract: "Record that a centre is closed on a day (or a run of days).")
+        static let configuration = CommandConfiguration(commandName: "close-day", abstract: tr("Record that a centre is closed on a day (or a run of days).", "Отметить, что центр закрыт в день (или несколько дней)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "First closed day.") var day: LocalDate
-        @Option(help: "Last closed day (default: the same day).") var through: LocalDate?
-        @Option(help: "holiday, emergency or other.") var kind: String = "emergency"
-        @Option(help: "A note for staff.") var note: String?
+        @Argument(help: ArgumentHelp(tr("First closed day.", "Первый нерабочий день."))) var day: LocalDate
+        @Option(help: ArgumentHelp(tr("Last closed day (default: the same day).", "Последний нерабочий день (по умолчанию тот же)."))) var through: LocalDate?
+        @Option(help: ArgumentHelp(tr("holiday, emergency or other.", "holiday, emergency или other."))) var kind: String = "emergency"
+        @Option(help: ArgumentHelp(tr("A note for staff.", "Заметка для сотрудников."))) var note: String?
         @OptionGroup var centre: CentreOption
-        @Flag(name: .customLong("shift-due-dates"), help: "Also move loans due on the closed days to the next open day.")
+        @Flag(name: .customLong("shift-due-dates"), help: ArgumentHelp(tr("Also move loans due on the closed days to the next open day.", "Также перенести сроки, выпавшие на эти дни, на следующий рабочий день.")))
         var shift = false
 
         func run() async throws {

@@ -8,14 +8,14 @@ import RentalClient
 import RentalProtocol
 
 struct Checkout: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "checkout", abstract: "Lend a unit to a family.")
+    static let configuration = CommandConfiguration(commandName: "checkout", abstract: tr("Lend a unit to a family.", "Выдать вещь семье."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("Family reference number.", valueName: "ref")) var family: String
-    @Option(help: ArgumentHelp("Inventory number of the unit.", valueName: "inv")) var unit: String
+    @Option(help: ArgumentHelp(tr("Family reference number.", "Номер семьи."), valueName: "ref")) var family: String
+    @Option(help: ArgumentHelp(tr("Inventory number of the unit.", "Инвентарный номер вещи."), valueName: "inv")) var unit: String
     @OptionGroup var centre: CentreOption
-    @Option(name: .customLong("issued-on"), help: ArgumentHelp("Backdate the checkout to this day (administrators).", valueName: "date"))
+    @Option(name: .customLong("issued-on"), help: ArgumentHelp(tr("Backdate the checkout to this day (administrators).", "Оформить выдачу задним числом (администратор)."), valueName: "date"))
     var issuedOn: LocalDate?
-    @Option(help: ArgumentHelp("A key that makes a retried checkout return the first loan.", valueName: "key"))
+    @Option(help: ArgumentHelp(tr("A key that makes a retried checkout return the first loan.", "Ключ запроса: повторная выдача с ним вернёт первую."), valueName: "key"))
     var key: String?
 
     func run() async throws {
@@ -33,11 +33,11 @@ struct Checkout: AsyncParsableCommand {
 }
 
 struct Return: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "return", abstract: "Take a unit back and say where it goes next.")
+    static let configuration = CommandConfiguration(commandName: "return", abstract: tr("Take a unit back and say where it goes next.", "Принять вещь и сказать, куда она пойдёт дальше."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("Inventory number of the unit.", valueName: "inv")) var unit: String
-    @Option(help: "Its condition: new, good, fair or damaged.") var condition: Condition = .good
-    @Option(help: "A note about the return.") var note: String?
+    @Argument(help: ArgumentHelp(tr("Inventory number of the unit.", "Инвентарный номер вещи."), valueName: "inv")) var unit: String
+    @Option(help: ArgumentHelp(tr("Its condition: new, good, fair or damaged.", "Состояние: new, good, fair или damaged."))) var condition: Condition = .good
+    @Option(help: ArgumentHelp(tr("A note about the return.", "Заметка о возврате."))) var note: String?
     @OptionGroup var centre: CentreOption
 
     func run() async throws {
@@ -72,9 +72,9 @@ struct Return: AsyncParsableCommand {
 }
 
 struct Renew: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "renew", abstract: "Extend a loan.")
+    static let configuration = CommandConfiguration(commandName: "renew", abstract: tr("Extend a loan.", "Продлить выдачу."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The loan number.") var loan: Int64
+    @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи."))) var loan: Int64
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
@@ -87,10 +87,10 @@ struct Renew: AsyncParsableCommand {
 }
 
 struct Lost: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lost", abstract: "Close a loan as lost.")
+    static let configuration = CommandConfiguration(commandName: "lost", abstract: tr("Close a loan as lost.", "Закрыть выдачу как утерю."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The loan number.") var loan: Int64
-    @Option(help: "Why.") var note: String?
+    @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи."))) var loan: Int64
+    @Option(help: ArgumentHelp(tr("Why.", "Причина."))) var note: String?
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
@@ -103,15 +103,15 @@ struct Lost: AsyncParsableCommand {
 }
 
 struct Loans: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "loans", abstract: "List loans.")
+    static let configuration = CommandConfiguration(commandName: "loans", abstract: tr("List loans.", "Список выдач."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("Only this centre's loans.", valueName: "code")) var centre: String?
-    @Option(help: ArgumentHelp("Only this family's loans.", valueName: "ref")) var family: String?
-    @Flag(help: "Only overdue loans (each in its centre's time zone).") var overdue = false
-    @Option(name: .customLong("due-before"), help: ArgumentHelp("Only loans due before this day.", valueName: "date"))
+    @Option(help: ArgumentHelp(tr("Only this centre's loans.", "Только выдачи этого центра."), valueName: "code")) var centre: String?
+    @Option(help: ArgumentHelp(tr("Only this family's loans.", "Только выдачи этой семьи."), valueName: "ref")) var family: String?
+    @Flag(help: ArgumentHelp(tr("Only overdue loans (each in its centre's time zone).", "Только просроченные (в часовом поясе своего центра)."))) var overdue = false
+    @Option(name: .customLong("due-before"), help: ArgumentHelp(tr("Only loans due before this day.", "Только выдачи со сроком до этого дня."), valueName: "date"))
     var dueBefore: LocalDate?
-    @Flag(help: "Closed loans too.") var all = false
-    @Option(help: "At most this many (1–1000).") var limit = 100
+    @Flag(help: ArgumentHelp(tr("Closed loans too.", "Включая закрытые выдачи."))) var all = false
+    @Option(help: ArgumentHelp(tr("At most this many (1–1000).", "Не больше стольких (1–1000)."))) var limit = 100
 
     func run() async throws {
         try await perform { () async throws(RentalError) in

@@ -10,7 +10,7 @@ import RentalProtocol
 struct Families: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "families",
-        abstract: "Register, find and change borrowing families.",
+        abstract: tr("Register, find and change borrowing families.", "Регистрация, поиск и изменение семей."),
         subcommands: [Find.self, Show.self, Add.self, Edit.self, Suspend.self, Reinstate.self, FamilyErase.self, FamilyExport.self])
 
     static func show(_ family: Family) {
@@ -86,9 +86,9 @@ struct Families: AsyncParsableCommand {
     }
 
     struct Find: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "find", abstract: "Find by reference, phone or part of a surname (any case).")
+        static let configuration = CommandConfiguration(commandName: "find", abstract: tr("Find by reference, phone or part of a surname (any case).", "Найти по номеру, телефону или части фамилии (регистр не важен)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "What to look for.") var query: String
+        @Argument(help: ArgumentHelp(tr("What to look for.", "Что искать."))) var query: String
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -102,10 +102,10 @@ struct Families: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "show", abstract: "Show one family: the desk's card.",
-            discussion: "With a centre (--centre or RENTAL_CENTRE) the card also says what the family may take there today, and why not.")
+            commandName: "show", abstract: tr("Show one family: the desk's card.", "Показать семью: карточка для выдачи."),
+            discussion: tr("With a centre (--centre or RENTAL_CENTRE) the card also says what the family may take there today, and why not.", "С центром (--centre или RENTAL_CENTRE) карточка говорит, что семья может взять там сегодня, а что нет и почему."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp("Reference number, phone or part of the surname.", valueName: "family")) var reference: String
+        @Argument(help: ArgumentHelp(tr("Reference number, phone or part of the surname.", "Номер семьи, телефон или часть фамилии."), valueName: "family")) var reference: String
         @OptionGroup var centre: CentreOption
 
         func run() async throws {
@@ -128,18 +128,18 @@ struct Families: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a family.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: tr("Register a family.", "Зарегистрировать семью."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Reference number.") var reference: String
-        @Option(help: "Contact person's surname.") var surname: String
-        @Option(name: .customLong("given-names"), help: "Contact person's given name and patronymic.") var givenNames = ""
-        @Option(help: "Phone.") var phone: String
-        @Option(help: "Address.") var address = ""
-        @Option(name: .customLong("low-income-until"), help: "Last day of the low-income certificate.") var lowIncomeUntil: LocalDate
-        @Option(help: "Date consent to personal-data processing was given.") var consent: LocalDate?
-        @Option(name: .customLong("social-contract"), help: "Social-contract number.") var socialContract: String?
-        @Option(help: "A child's birth date (repeat for each child).") var child: [LocalDate] = []
-        @Option(help: "An expected child's birth date.") var expecting: [LocalDate] = []
+        @Option(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
+        @Option(help: ArgumentHelp(tr("Contact person's surname.", "Фамилия контактного лица."))) var surname: String
+        @Option(name: .customLong("given-names"), help: ArgumentHelp(tr("Contact person's given name and patronymic.", "Имя и отчество контактного лица."))) var givenNames = ""
+        @Option(help: ArgumentHelp(tr("Phone.", "Телефон."))) var phone: String
+        @Option(help: ArgumentHelp(tr("Address.", "Адрес."))) var address = ""
+        @Option(name: .customLong("low-income-until"), help: ArgumentHelp(tr("Last day of the low-income certificate.", "Последний день действия справки о малоимущности."))) var lowIncomeUntil: LocalDate
+        @Option(help: ArgumentHelp(tr("Date consent to personal-data processing was given.", "Дата согласия на обработку персональных данных."))) var consent: LocalDate?
+        @Option(name: .customLong("social-contract"), help: ArgumentHelp(tr("Social-contract number.", "Номер социального контракта."))) var socialContract: String?
+        @Option(help: ArgumentHelp(tr("A child's birth date (repeat for each child).", "Дата рождения ребёнка (для каждого ребёнка отдельно)."))) var child: [LocalDate] = []
+        @Option(help: ArgumentHelp(tr("An expected child's birth date.", "Ожидаемая дата рождения ребёнка."))) var expecting: [LocalDate] = []
 
         func run() async throws {
             let children = child.map { Child(birthDate: $0) } + expecting.map { Child(birthDate: $0, expected: true) }
@@ -154,13 +154,13 @@ struct Families: AsyncParsableCommand {
     }
 
     struct Edit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "edit", abstract: "Change a family's details.")
+        static let configuration = CommandConfiguration(commandName: "edit", abstract: tr("Change a family's details.", "Изменить данные семьи."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Reference number.") var reference: String
-        @Option(help: "New phone.") var phone: String?
-        @Option(help: "New address.") var address: String?
-        @Option(name: .customLong("low-income-until"), help: "New end of the low-income certificate.") var lowIncomeUntil: LocalDate?
-        @Option(help: "Date consent was given.") var consent: LocalDate?
+        @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
+        @Option(help: ArgumentHelp(tr("New phone.", "Новый телефон."))) var phone: String?
+        @Option(help: ArgumentHelp(tr("New address.", "Новый адрес."))) var address: String?
+        @Option(name: .customLong("low-income-until"), help: ArgumentHelp(tr("New end of the low-income certificate.", "Новый срок справки о малоимущности."))) var lowIncomeUntil: LocalDate?
+        @Option(help: ArgumentHelp(tr("Date consent was given.", "Дата согласия."))) var consent: LocalDate?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -173,9 +173,9 @@ struct Families: AsyncParsableCommand {
     }
 
     struct Suspend: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "suspend", abstract: "Suspend a family (no more checkouts).")
+        static let configuration = CommandConfiguration(commandName: "suspend", abstract: tr("Suspend a family (no more checkouts).", "Приостановить семью (без новых выдач)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Reference number.") var reference: String
+        @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
 
         func run() async throws {
             try await Families.setStatus(.suspended, reference, global)
@@ -183,9 +183,9 @@ struct Families: AsyncParsableCommand {
     }
 
     struct Reinstate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "reinstate", abstract: "Reinstate a suspended family.")
+        static let configuration = CommandConfiguration(commandName: "reinstate", abstract: tr("Reinstate a suspended family.", "Восстановить приостановленную семью."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Reference number.") var reference: String
+        @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
 
         func run() async throws {
             try await Families.setStatus(.active, reference, global)

@@ -56,10 +56,10 @@ enum ReservationText {
 
 struct Reserve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reserve", abstract: "Put a family on the waiting list for an item type (held at once when one is free).")
+        commandName: "reserve", abstract: tr("Put a family on the waiting list for an item type (held at once when one is free).", "Поставить семью в очередь на вид вещей (вещь сразу откладывается, если свободна)."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("Family reference number.", valueName: "ref")) var family: String
-    @Option(help: ArgumentHelp("Item type code (e.g. cot).", valueName: "type")) var type: String
+    @Option(help: ArgumentHelp(tr("Family reference number.", "Номер семьи."), valueName: "ref")) var family: String
+    @Option(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."), valueName: "type")) var type: String
     @OptionGroup var centre: CentreOption
 
     func run() async throws {
@@ -74,15 +74,15 @@ struct Reserve: AsyncParsableCommand {
 
 struct Reservations: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reservations", abstract: "Waiting lists: list, show and cancel reservations.",
+        commandName: "reservations", abstract: tr("Waiting lists: list, show and cancel reservations.", "Очереди: список, просмотр и отмена."),
         subcommands: [List.self, Show.self, Cancel.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "A family's reservations, or the queue for a type at a centre.")
+            commandName: "list", abstract: tr("A family's reservations, or the queue for a type at a centre.", "Очереди семьи или очередь на вид вещей в центре."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("A family's reservations.", valueName: "ref")) var family: String?
-        @Option(help: ArgumentHelp("The queue for this item type (at --centre).", valueName: "type")) var type: String?
+        @Option(help: ArgumentHelp(tr("A family's reservations.", "Очереди семьи."), valueName: "ref")) var family: String?
+        @Option(help: ArgumentHelp(tr("The queue for this item type (at --centre).", "Очередь на этот вид вещей (в --centre)."), valueName: "type")) var type: String?
         @OptionGroup var centre: CentreOption
 
         func run() async throws {
@@ -101,9 +101,9 @@ struct Reservations: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "One reservation, with a transfer proposal.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: tr("One reservation, with a transfer proposal.", "Одна очередь с предложением перемещения."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The reservation number.") var id: Int64
+        @Argument(help: ArgumentHelp(tr("The reservation number.", "Номер очереди."))) var id: Int64
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -116,9 +116,9 @@ struct Reservations: AsyncParsableCommand {
 
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "cancel", abstract: "Take a family off the waiting list (a held unit goes to the next family).")
+            commandName: "cancel", abstract: tr("Take a family off the waiting list (a held unit goes to the next family).", "Убрать семью из очереди (отложенная вещь переходит следующей семье)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The reservation number.") var id: Int64
+        @Argument(help: ArgumentHelp(tr("The reservation number.", "Номер очереди."))) var id: Int64
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -132,11 +132,11 @@ struct Reservations: AsyncParsableCommand {
 
 struct Holds: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "holds", abstract: "Units held for families, ready for pickup.",
+        commandName: "holds", abstract: tr("Units held for families, ready for pickup.", "Вещи, отложенные для семей и ждущие получения."),
         subcommands: [List.self, Cancel.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "Holds at a centre, soonest deadline first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: tr("Holds at a centre, soonest deadline first.", "Отложенные вещи центра, сначала с ближайшим сроком."))
         @OptionGroup var global: GlobalOptions
         @OptionGroup var centre: CentreOption
 
@@ -154,9 +154,9 @@ struct Holds: AsyncParsableCommand {
     }
 
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a hold; the unit goes to the next family.")
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: tr("Cancel a hold; the unit goes to the next family.", "Снять отложенную вещь; она переходит следующей семье."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The reservation number of the hold.") var id: Int64
+        @Argument(help: ArgumentHelp(tr("The reservation number of the hold.", "Номер очереди отложенной вещи."))) var id: Int64
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -171,15 +171,15 @@ struct Holds: AsyncParsableCommand {
 
 struct Recall: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "recall", abstract: "Recall an item type (administrators), or lift a recall.",
+        commandName: "recall", abstract: tr("Recall an item type (administrators), or lift a recall.", "Отозвать вид вещей (администратор) или снять отзыв."),
         subcommands: [Run.self, Lift.self], defaultSubcommand: Run.self)
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "run", abstract: "Take every free and held unit of a type out of circulation and list its open loans.")
+            commandName: "run", abstract: tr("Take every free and held unit of a type out of circulation and list its open loans.", "Вывести из оборота все свободные и отложенные вещи вида и перечислить его выдачи."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Item type code.") var type: String
-        @Option(help: "Why (the manufacturer's notice).") var note: String?
+        @Argument(help: ArgumentHelp(tr("Item type code.", "Код вида вещей."))) var type: String
+        @Option(help: ArgumentHelp(tr("Why (the manufacturer's notice).", "Причина (уведомление производителя)."))) var note: String?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -197,9 +197,9 @@ struct Recall: AsyncParsableCommand {
 
     struct Lift: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "lift", abstract: "Return a recalled type to service once each unit passed a safety check.")
+            commandName: "lift", abstract: tr("Return a recalled type to service once each unit passed a safety check.", "Вернуть отозванный вид в оборот, когда каждая вещь прошла проверку."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Item type code.") var type: String
+        @Argument(help: ArgumentHelp(tr("Item type code.", "Код вида вещей."))) var type: String
 
         func run() async throws {
             try await perform { () async throws(RentalError) in

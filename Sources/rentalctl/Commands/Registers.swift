@@ -44,18 +44,22 @@ func russianPlural(_ count: Int, _ one: String, _ few: String, _ many: String) -
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a register (units, families, centres) from a CSV file, all or nothing.",
-        discussion: """
+        abstract: tr("Import a register (units, families, centres) from a CSV file, all or nothing.", "Загрузить реестр (вещи, семьи, центры) из CSV-файла — целиком или ничего."),
+        discussion: tr("""
             UTF-8 (with or without BOM) or Windows-1251, ';' or ',' (both detected), dates dd.mm.yyyy, decimal comma, \
             headers in Russian or English (see README, "Importing your registers"). Any problem: nothing is written, \
             every bad row is listed, exit status 64.
-            """)
+            """, """
+            UTF-8 (с BOM или без) или Windows-1251, ';' или ',' (определяются сами), даты дд.мм.гггг, десятичная запятая, \
+            заголовки на русском или английском (README, «Importing your registers»). При любой ошибке ничего не \
+            записывается, перечисляются все неверные строки, код выхода 64.
+            """))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "units, families or centres.") var kind: ImportKind
-    @Argument(help: ArgumentHelp("The CSV file.", valueName: "file")) var file: String
-    @Flag(name: .long, help: "Check and report; write nothing.") var dryRun = false
-    @Flag(name: .long, help: "Apply changes to existing records and list each changed field.") var update = false
-    @Option(name: .long, help: "utf-8 or windows-1251 (default: detected).") var encoding: ImportEncoding?
+    @Argument(help: ArgumentHelp(tr("units, families or centres.", "units, families или centres."))) var kind: ImportKind
+    @Argument(help: ArgumentHelp(tr("The CSV file.", "CSV-файл."), valueName: "file")) var file: String
+    @Flag(name: .long, help: ArgumentHelp(tr("Check and report; write nothing.", "Проверить и сообщить; ничего не записывать."))) var dryRun = false
+    @Flag(name: .long, help: ArgumentHelp(tr("Apply changes to existing records and list each changed field.", "Изменить существующие записи и перечислить каждое изменённое поле."))) var update = false
+    @Option(name: .long, help: ArgumentHelp(tr("utf-8 or windows-1251 (default: detected).", "utf-8 или windows-1251 (по умолчанию — определяется)."))) var encoding: ImportEncoding?
 
     func run() async throws {
         guard let bytes = FileManager.default.contents(atPath: file) else {
@@ -108,12 +112,12 @@ struct Import: AsyncParsableCommand {
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export units, families, loans or centres as CSV (the importer's format) or JSON.")
+        abstract: tr("Export units, families, loans or centres as CSV (the importer's format) or JSON.", "Выгрузить вещи, семьи, выдачи или центры в CSV (формат загрузки) или JSON."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "units, families, loans or centres.") var kind: ExportKind
-    @Option(name: .long, help: ArgumentHelp("Only this centre (units: home centre; loans: issuing centre).", valueName: "code"))
+    @Argument(help: ArgumentHelp(tr("units, families, loans or centres.", "units, families, loans или centres."))) var kind: ExportKind
+    @Option(name: .long, help: ArgumentHelp(tr("Only this centre (units: home centre; loans: issuing centre).", "Только этот центр (вещи — по центру учёта, выдачи — по центру выдачи)."), valueName: "code"))
     var centre: String?
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    @Option(name: [.short, .long], help: ArgumentHelp(tr("Write to this file instead of standard output.", "Записать в этот файл вместо стандартного вывода."), valueName: "file"))
     var output: String?
 
     func run() async throws {
@@ -134,15 +138,15 @@ struct Export: AsyncParsableCommand {
 struct PrivacyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "privacy",
-        abstract: "Personal data: anonymise families inactive for the retention period.",
+        abstract: tr("Personal data: anonymise families inactive for the retention period.", "Персональные данные: обезличить семьи без движения дольше срока хранения."),
         subcommands: [Anonymise.self])
 
     struct Anonymise: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "anonymise",
-            abstract: "Anonymise families with nothing open and no activity for [privacy] anonymise_after (admin).")
+            abstract: tr("Anonymise families with nothing open and no activity for [privacy] anonymise_after (admin).", "Обезличить семьи без открытых выдач и без движения дольше [privacy] anonymise_after (администратор)."))
         @OptionGroup var global: GlobalOptions
-        @Flag(name: .long, help: "Only count them.") var dryRun = false
+        @Flag(name: .long, help: ArgumentHelp(tr("Only count them.", "Только посчитать."))) var dryRun = false
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -162,9 +166,9 @@ struct PrivacyCommand: AsyncParsableCommand {
 struct FamilyErase: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "erase",
-        abstract: "Erase a family's personal data on request (admin); refused while it has items on loan.")
+        abstract: tr("Erase a family's personal data on request (admin); refused while it has items on loan.", "Удалить персональные данные семьи по её запросу (администратор); нельзя, пока у семьи есть вещи."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Reference number.") var reference: String
+    @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
@@ -180,9 +184,9 @@ struct FamilyErase: AsyncParsableCommand {
 struct FamilyExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Everything stored about a family, as JSON, to give to the family (admin).")
+        abstract: tr("Everything stored about a family, as JSON, to give to the family (admin).", "Всё, что хранится о семье, в JSON — для выдачи семье (администратор)."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Reference number.") var reference: String
+    @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
 
     func run() async throws {
         try await perform { () async throws(RentalError) in

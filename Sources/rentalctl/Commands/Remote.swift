@@ -35,10 +35,10 @@ enum SharedClient {
 struct Ping: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ping",
-        abstract: "Check the connection: who the daemon sees you as, and each request's round-trip time.",
-        discussion: "With -H the first request includes starting ssh; the others reuse its session.")
+        abstract: tr("Check the connection: who the daemon sees you as, and each request's round-trip time.", "Проверить связь: кем вас видит служба и сколько длится каждый запрос."),
+        discussion: tr("With -H the first request includes starting ssh; the others reuse its session.", "С -H первый запрос включает запуск ssh, остальные используют его сеанс."))
     @OptionGroup var global: GlobalOptions
-    @Option(name: [.customShort("c"), .customLong("count")], help: "How many requests.") var count = 3
+    @Option(name: [.customShort("c"), .customLong("count")], help: ArgumentHelp(tr("How many requests.", "Сколько запросов."))) var count = 3
 
     func validate() throws {
         guard (1...1000).contains(count) else {

@@ -8,23 +8,23 @@ import RentalClient
 import RentalProtocol
 
 struct Rules: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rules", abstract: "Loan rules.", subcommands: [List.self, SetRule.self, Remove.self, Effective.self])
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: tr("Loan rules.", "Правила выдачи."), subcommands: [List.self, SetRule.self, Remove.self, Effective.self])
 
     struct SetRule: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set",
-            abstract: "Create or replace the rule for a scope (administrators).",
-            discussion: "Periods are written as 14d or 3m (days or months).")
+            abstract: tr("Create or replace the rule for a scope (administrators).", "Создать или заменить правило (администратор)."),
+            discussion: tr("Periods are written as 14d or 3m (days or months).", "Сроки пишутся как 14d или 3m (дни или месяцы)."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("Only at this centre (default: all centres).", valueName: "code")) var centre: String?
-        @Option(help: "Only this category.") var category: Category?
-        @Option(help: ArgumentHelp("Only this item type.", valueName: "type")) var type: String?
-        @Option(help: "Loan period: 14d or 3m.") var period: String
-        @Option(help: "Renewals allowed.") var renewals = 0
-        @Option(name: .customLong("renewal-period"), help: "Each renewal adds: 14d or 1m (default: the period).") var renewalPeriod: String?
-        @Option(name: .customLong("max-loans"), help: "Open loans per family in all.") var maxLoans: Int?
-        @Option(name: .customLong("max-in-category"), help: "Open loans per family in the item's category.") var maxInCategory: Int?
-        @Option(name: .customLong("infant-months"), help: "Overrides the item type's infant age limit.") var infantMonths: Int?
+        @Option(help: ArgumentHelp(tr("Only at this centre (default: all centres).", "Только в этом центре (по умолчанию во всех)."), valueName: "code")) var centre: String?
+        @Option(help: ArgumentHelp(tr("Only this category.", "Только эта категория."))) var category: Category?
+        @Option(help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "type")) var type: String?
+        @Option(help: ArgumentHelp(tr("Loan period: 14d or 3m.", "Срок выдачи: 14d или 3m."))) var period: String
+        @Option(help: ArgumentHelp(tr("Renewals allowed.", "Разрешено продлений."))) var renewals = 0
+        @Option(name: .customLong("renewal-period"), help: ArgumentHelp(tr("Each renewal adds: 14d or 1m (default: the period).", "Продление добавляет: 14d или 1m (по умолчанию — срок выдачи)."))) var renewalPeriod: String?
+        @Option(name: .customLong("max-loans"), help: ArgumentHelp(tr("Open loans per family in all.", "Всего открытых выдач на семью."))) var maxLoans: Int?
+        @Option(name: .customLong("max-in-category"), help: ArgumentHelp(tr("Open loans per family in the item's category.", "Открытых выдач на семью в категории вещи."))) var maxInCategory: Int?
+        @Option(name: .customLong("infant-months"), help: ArgumentHelp(tr("Overrides the item type's infant age limit.", "Заменяет возрастное ограничение вида вещей."))) var infantMonths: Int?
 
         static func parse(_ text: String, option: String) throws -> LoanPeriod {
             guard let unit = text.last, let count = Int(text.dropLast()), count > 0, unit == "d" || unit == "m" else {
@@ -47,7 +47,7 @@ struct Rules: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List loan rules, most general first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: tr("List loan rules, most general first.", "Список правил выдачи, от общих к частным."))
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {

@@ -8,7 +8,7 @@ import RentalClient
 import RentalProtocol
 
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the daemon's health, version and counts.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: tr("Show the daemon's health, version and counts.", "Состояние службы, версия и счётчики."))
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {

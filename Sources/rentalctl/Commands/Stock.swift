@@ -8,10 +8,10 @@ import RentalClient
 import RentalProtocol
 
 struct Stock: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stock", abstract: "Units per centre and item type, by status.")
+    static let configuration = CommandConfiguration(commandName: "stock", abstract: tr("Units per centre and item type, by status.", "Вещи по центрам и видам, по состояниям."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("Only this centre.", valueName: "code")) var centre: String?
-    @Option(help: ArgumentHelp("Only this item type.", valueName: "type")) var type: String?
+    @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code")) var centre: String?
+    @Option(help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "type")) var type: String?
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
@@ -30,9 +30,9 @@ struct Stock: AsyncParsableCommand {
 }
 
 struct Available: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "available", abstract: "Is there a free unit of a type here, and if not, where?")
+    static let configuration = CommandConfiguration(commandName: "available", abstract: tr("Is there a free unit of a type here, and if not, where?", "Есть ли здесь свободная вещь этого вида, а если нет — где?"))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Item type code (e.g. cot).") var type: String
+    @Argument(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."))) var type: String
     @OptionGroup var centre: CentreOption
 
     func run() async throws {

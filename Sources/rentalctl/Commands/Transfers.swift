@@ -10,12 +10,12 @@ import RentalProtocol
 extension Units {
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "send", abstract: "Send an available unit to another centre (optionally for a reservation there).")
+            commandName: "send", abstract: tr("Send an available unit to another centre (optionally for a reservation there).", "Отправить свободную вещь в другой центр (можно — для очереди там)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Inventory number.") var unit: String
-        @Option(help: ArgumentHelp("Destination centre code.", valueName: "code")) var to: String
-        @Option(help: ArgumentHelp("The reservation at the destination it is for.", valueName: "id")) var reservation: Int64?
-        @Option(help: "A note.") var note: String?
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."))) var unit: String
+        @Option(help: ArgumentHelp(tr("Destination centre code.", "Код центра назначения."), valueName: "code")) var to: String
+        @Option(help: ArgumentHelp(tr("The reservation at the destination it is for.", "Очередь в центре назначения, для которой отправляется вещь."), valueName: "id")) var reservation: Int64?
+        @Option(help: ArgumentHelp(tr("A note.", "Заметка."))) var note: String?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -30,10 +30,10 @@ extension Units {
 
     struct Receive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "receive", abstract: "Take in a unit that arrived (held at once when a family waits here).")
+            commandName: "receive", abstract: tr("Take in a unit that arrived (held at once when a family waits here).", "Принять прибывшую вещь (сразу откладывается, если здесь ждёт семья)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Inventory number.") var unit: String
-        @Option(help: "A note.") var note: String?
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."))) var unit: String
+        @Option(help: ArgumentHelp(tr("A note.", "Заметка."))) var note: String?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -54,11 +54,11 @@ extension Units {
 
 struct Transfers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "transfers", abstract: "Units in transit between centres, and what could be sent where.",
+        commandName: "transfers", abstract: tr("Units in transit between centres, and what could be sent where.", "Вещи в пути между центрами и что куда можно отправить."),
         subcommands: [List.self, Proposals.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "Units in transit, with days on the way.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: tr("Units in transit, with days on the way.", "Вещи в пути, с числом дней в дороге."))
         @OptionGroup var global: GlobalOptions
         @OptionGroup var centre: CentreOption
 
@@ -77,7 +77,7 @@ struct Transfers: AsyncParsableCommand {
 
     struct Proposals: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "proposals", abstract: "Free units that could go to families waiting at other centres.")
+            commandName: "proposals", abstract: tr("Free units that could go to families waiting at other centres.", "Свободные вещи, которые можно отправить семьям из очередей других центров."))
         @OptionGroup var global: GlobalOptions
         @OptionGroup var centre: CentreOption
 

@@ -8,16 +8,16 @@ import RentalClient
 import RentalProtocol
 
 struct Units: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "units", abstract: "Register, show, list and retire units.",
+    static let configuration = CommandConfiguration(commandName: "units", abstract: tr("Register, show, list and retire units.", "Учёт, просмотр и списание вещей."),
                                                     subcommands: [List.self, Show.self, Add.self, SafetyCheck.self, Retire.self, Send.self, Receive.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List units.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: tr("List units.", "Список вещей."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("Only this centre.", valueName: "code")) var centre: String?
-        @Option(help: ArgumentHelp("Only this item type.", valueName: "type")) var type: String?
-        @Option(help: "Only this status.") var status: UnitStatus?
-        @Option(help: "At most this many (1–1000).") var limit = 100
+        @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code")) var centre: String?
+        @Option(help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "type")) var type: String?
+        @Option(help: ArgumentHelp(tr("Only this status.", "Только это состояние."))) var status: UnitStatus?
+        @Option(help: ArgumentHelp(tr("At most this many (1–1000).", "Не больше стольких (1–1000)."))) var limit = 100
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -31,9 +31,9 @@ struct Units: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one unit.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: tr("Show one unit.", "Показать вещь."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Inventory number.") var unit: String
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."))) var unit: String
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -46,12 +46,12 @@ struct Units: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a new unit at its home centre.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: tr("Register a new unit at its home centre.", "Поставить новую вещь на учёт в её центре."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Inventory number.") var unit: String
-        @Option(help: "Item type code.") var type: String
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."))) var unit: String
+        @Option(help: ArgumentHelp(tr("Item type code.", "Код вида вещей."))) var type: String
         @OptionGroup var centre: CentreOption
-        @Option(help: "Condition.") var condition: Condition = .new
+        @Option(help: ArgumentHelp(tr("Condition.", "Состояние."))) var condition: Condition = .new
 
         func run() async throws {
             let centreCode = try centre.required()
@@ -64,10 +64,10 @@ struct Units: AsyncParsableCommand {
     }
 
     struct Retire: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "retire", abstract: "Take a unit out of service for good.")
+        static let configuration = CommandConfiguration(commandName: "retire", abstract: tr("Take a unit out of service for good.", "Списать вещь."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Inventory number.") var unit: String
-        @Option(help: "Why.") var note: String?
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."))) var unit: String
+        @Option(help: ArgumentHelp(tr("Why.", "Причина."))) var note: String?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
