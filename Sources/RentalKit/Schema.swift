@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v3-notices", migrate: v3)
         migrator.registerMigration("v4-audit-hash-chain", migrate: v4)
         migrator.registerMigration("v5-open-loans-by-id", migrate: v5)
+        migrator.registerMigration("v6-loans-by-unit", migrate: v6)
         return migrator
     }
 
@@ -228,5 +229,11 @@ enum Schema {
     /// every overdue loan again.
     private static func v5(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX loan_open_by_id ON loan(id, centre_id, due_date, state) WHERE state = 'open'")
+    }
+
+    /// Every loan of a unit, for the reports: whether a unit was ever lent, and when a unit lost with a
+    /// loan left service (without it each is a scan of all loans).
+    private static func v6(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX loan_by_unit ON loan(unit_id, state, closed_at)")
     }
 }
