@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .target(name: "RentalModel"),
@@ -37,6 +39,17 @@ let package = Package(
             ]
         ),
         .target(name: "RentalProtocol", dependencies: ["RentalModel"]),
+        // Pages people look at (HTML from Mustache templates) and CSV for spreadsheets, from RentalModel's
+        // values; used by rentald. Report pages under Report/, templates under Templates/.
+        .target(
+            name: "RentalPages",
+            dependencies: [
+                "RentalModel",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            resources: [.copy("Templates")]
+        ),
         .target(
             name: "RentalClient",
             dependencies: [
@@ -49,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "rentald",
             dependencies: [
-                "RentalKit", "RentalProtocol", "Systemd", "CMalloc",
+                "RentalKit", "RentalProtocol", "RentalPages", "Systemd", "CMalloc",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -2,7 +2,7 @@
 # Installs the system packages RentalKit builds and tests against (Debian 12), when they are missing.
 set -euo pipefail
 
-packages=(libsqlite3-dev libsystemd-dev curl)
+packages=(libsqlite3-dev libsystemd-dev curl chromium poppler-utils)  # chromium, poppler-utils: the report page tests (headless print, pdftotext, pdftoppm)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

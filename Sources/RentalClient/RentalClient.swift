@@ -72,7 +72,7 @@ public struct RentalClient: Sendable {
         init() {}
     }
 
-    private func exchange(_ method: Method, _ path: [String], query: [(String, String?)],
+    func exchange(_ method: Method, _ path: [String], query: [(String, String?)],
                           body: (any Encodable & Sendable)?, headers extra: [(String, String)]) async throws(RentalError) -> Data {
         var uri = RentalAPI.basePath + "/" + path.map(Self.encodeSegment).joined(separator: "/")
         let items = query.compactMap { name, value in value.map { "\(Self.encodeQuery(name))=\(Self.encodeQuery($0))" } }

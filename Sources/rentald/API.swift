@@ -202,6 +202,11 @@ struct API: HTTPHandler {
             return call.noContent()
         }
 
+        // Reports (Routes+Reports.swift)
+        if let name = call.match(.GET, "reports/:name")?.first {
+            return try await report(call, name: name)
+        }
+
         // Notices
         if call.matches(.GET, "notices") {
             let limit = try call.limit()

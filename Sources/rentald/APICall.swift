@@ -15,7 +15,7 @@ struct APICall {
 
     /// Every path the API serves, with its methods, for 405 answers.
     static let knownPrefixes = ["health", "centres", "catalogue", "units", "stock", "availability", "families", "rules",
-                                "loans", "returns", "reservations", "notices", "backups", "audit"]
+                                "loans", "returns", "reservations", "notices", "backups", "audit", "reports"]
 
     init(_ request: HTTPRequest, principal: Principal) throws(RentalError) {
         guard let components = URLComponents(string: request.uri), components.percentEncodedPath.hasPrefix(RentalAPI.basePath + "/")

@@ -204,6 +204,18 @@ import Testing
         #expect(loans.byMonth == [MonthFlow(month: "2026-11", centre: "omsk", flow: LoanFlow(started: 1, returned: 1))])
     }
 
+    /// A period that runs past today counts only the days lived: L6 (due 11-30) and L7 (due 12-01) became
+    /// overdue by 3 December; L5, due 2027-01-26, has not yet.
+    @Test func daysAfterTodayAreNotCounted() async throws {
+        let world = try await Self.region()
+        let winter = ReportQuery(from: TestWorld.date("2026-12-01"), to: TestWorld.date("2027-01-31"))
+        let report = try await world.store.report(.summary, winter)
+        #expect(report.overdue?.becameOverdue == 2)
+        // 1–3 December: L5, L6 and L7 on loan each day (9); W1 and K1 free; K3 and K4 gone.
+        #expect(report.utilisation?.total.unitDaysOnLoan == 9)
+        #expect(report.utilisation?.total.unitDaysInService == 5 * 3)
+    }
+
     /// The figures come from loans and birth dates: blanking names, phones and addresses, replacing
     /// references and keeping only the birth year and month (what anonymisation does) changes nothing.
     @Test func anonymisedFamiliesCountTheSame() async throws {

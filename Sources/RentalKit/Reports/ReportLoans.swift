@@ -45,7 +45,7 @@ struct LoanPass {
                 FROM rel WHERE closed_in AND state = 'returned' AND closed_dn > due_dn GROUP BY 2
             UNION ALL
             SELECT 'overdue', NULL, NULL, NULL, count(*), 0
-                FROM rel WHERE due_dn + 1 BETWEEN from_dn AND to_dn AND (closed_dn IS NULL OR closed_dn > due_dn)
+                FROM rel WHERE due_dn + 1 BETWEEN from_dn AND last_dn AND (closed_dn IS NULL OR closed_dn > due_dn)
             UNION ALL
             SELECT 'onloan', centre_id, type_id, NULL,
                    sum(max(0, min(IFNULL(closed_dn - 1, last_dn), last_dn) - max(issued_dn, from_dn) + 1)), 0

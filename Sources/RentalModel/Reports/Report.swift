@@ -241,7 +241,8 @@ public struct UtilisationLine: Sendable, Hashable, Codable {
 
 /// Overdue loans and late returns. A loan due on D is overdue from D + 1 in its centre's zone.
 public struct OverdueFigures: Sendable, Hashable, Codable {
-    /// Loans whose first overdue day (due date + 1) fell in the period while they were still open.
+    /// Loans whose first overdue day (due date + 1) fell in the period, not after today, while they were
+    /// still open.
     public var becameOverdue: Int
     /// Loans returned in the period.
     public var returned: Int

@@ -1,0 +1,51 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import RentalKit
+import RentalPages
+import RentalProtocol
+
+/// `GET /v1/reports/{name}`: a report as JSON, CSV (`format=csv`, `dialect=excel|rfc4180`) or one HTML
+/// page (`format=html`), in English or Russian (`lang=en|ru`).
+///
+/// CSV is made here rather than in `rentalctl`: CSV.swift imports the whole Foundation, which would
+/// bring ICU's data (about 30 MB of libraries) into the CLI that is kept to FoundationEssentials.
+extension API {
+    /// Any role may read reports.
+    func report(_ call: APICall, name: String) async throws -> HTTPResponse {
+        guard let report = ReportName(rawValue: name) else {
+            throw RentalError(.routeNotFound, "no such report; reports: \(ReportName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let from = try call.dateQuery("from") else { throw RentalError(.invalidInput, "from: required (YYYY-MM-DD)") }
+        guard let to = try call.dateQuery("to") else { throw RentalError(.invalidInput, "to: required (YYYY-MM-DD)") }
+        let query = ReportQuery(from: from, to: to, centre: call.query["centre"],
+                                category: try call.enumQuery("category", Category.self), itemType: call.query["type"])
+        let format = try call.enumQuery("format", ReportFormat.self) ?? .json
+        let language = try call.enumQuery("lang", ReportLanguage.self) ?? .en
+        let dialect = try call.enumQuery("dialect", ReportCSVDialect.self) ?? .excel
+        let value = try await store.report(report, query)
+        switch format {
+        case .json:
+            return try call.json(value)
+        case .csv:
+            let name = "\(report.rawValue)-\(from)-\(to).csv"
+            return Self.document(try ReportCSV.csv(value, language: language, dialect: dialect),
+                                 type: "text/csv; charset=utf-8; header=present", attachment: name)
+        case .html:
+            return Self.document(Data(try ReportPage.html(value, language: language).utf8), type: "text/html; charset=utf-8")
+        }
+    }
+
+    /// A response that is not JSON.
+    static func document(_ body: Data, type: String, attachment: String? = nil) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: type)
+        if let attachment { headers.add(name: "content-disposition", value: "attachment; filename=\"\(attachment)\"") }
+        return HTTPResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: body))
+    }
+}
+
+/// `format=` of a report.
+enum ReportFormat: String, CaseIterable {
+    case json, csv, html
+}
