@@ -53,7 +53,7 @@ struct RentalBench {
         if options.runs("memory") || options.runs("oneshot") {
             try await ProcessFigures(options: options, record: record).run()
         }
-        if options.runs("overdue") || options.runs("startup") {
+        if options.runs("overdue") || options.runs("startup") || options.runs("reports") {
             try await OverdueFigures(options: options, record: record).run()
         }
         record(Row("load average (1 min) at start / end of the run", measured: "\(loadAtStart) / \(ChildProcess.loadAverage())",

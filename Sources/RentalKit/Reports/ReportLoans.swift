@@ -1,11 +1,10 @@
 import Foundation
 import GRDB
 
-/// The figures that come from the loans of the period, read in one pass over the loan table.
-///
-/// `rel` holds each loan that touches the period (issued by its last day and open at its start or
-/// later), with its days as serial day numbers of its issuing centre's zone; the aggregates over it are
-/// returned as rows of one shape: `kind, a, b, month, n1, n2`.
+/// The figures that come from the loans of the period: one scan of the loans that touch it (issued by
+/// its last day, open at its start or later), each with its days as serial days of its issuing centre's
+/// zone, aggregated here in hash tables (SQLite would sort the rows once per figure); then the children
+/// of the families served, and which of those families borrowed before.
 struct LoanPass {
     var flows: [Int64: [Int64: [String: LoanFlow]]] = [:]  // centre → type → month → flow
     var lateDays: [(days: Int, count: Int)] = []
@@ -18,113 +17,123 @@ struct LoanPass {
     var childrenUnderOne = 0
     var newFamilies = 0
 
+    /// A month as `year * 12 + month - 1`.
+    static func monthIndex(_ date: LocalDate) -> Int { date.year * 12 + date.month - 1 }
+
+    static func monthText(_ index: Int) -> String {
+        let (year, month) = (index / 12, index % 12 + 1)
+        return PlainText.padded(year, width: 4) + "-" + PlainText.padded(month, width: 2)
+    }
+
     static func read(_ db: Database, _ scope: ReportScope) throws -> LoanPass {
+        struct FlowKey: Hashable { let centre: Int64, type: Int64, month: Int }
+        struct PairKey: Hashable { let centre: Int64, type: Int64 }
+        var flows: [FlowKey: LoanFlow] = [:]
+        var onLoan: [PairKey: Int] = [:]
+        var late: [Int: Int] = [:]
+        var byCentre: [Int64: Set<Int64>] = [:]
+        var byType: [Int64: Set<Int64>] = [:]
+        var monthsOf: [Int64: Set<Int>] = [:]  // family → months in which one of its loans started
         var pass = LoanPass()
-        let dn = "CAST(julianday(%@) - 2440587.5 AS INTEGER)"
-        let sql = """
-            WITH \(scope.span),
-            rel AS MATERIALIZED (
-                SELECT l.family_id, l.centre_id, u.item_type_id AS type_id, l.issued_on, l.state,
-                       \(dn.replacingOccurrences(of: "%@", with: "l.issued_on")) AS issued_dn,
-                       \(dn.replacingOccurrences(of: "%@", with: "l.due_date")) AS due_dn,
-                       (l.closed_at + s.off_ms) / 86400000 AS closed_dn,
-                       l.closed_at >= s.start_ms AND l.closed_at < s.end_ms AS closed_in,
-                       s.from_dn, s.to_dn, s.last_dn
-                FROM loan l CROSS JOIN span s ON s.centre_id = l.centre_id
-                JOIN unit u ON u.id = l.unit_id
-                WHERE l.issued_on <= '\(scope.to)' AND (l.closed_at IS NULL OR l.closed_at >= s.start_ms)\(scope.typeFilter("u.item_type_id"))
-            )
-            SELECT 'start', centre_id, type_id, substr(issued_on, 1, 7), count(*), 0
-                FROM rel WHERE issued_on >= '\(scope.from)' GROUP BY 2, 3, 4
-            UNION ALL
-            SELECT 'close', centre_id, type_id, strftime('%Y-%m', closed_dn * 86400, 'unixepoch'),
-                   sum(state = 'returned'), sum(state = 'lost')
-                FROM rel WHERE closed_in GROUP BY 2, 3, 4
-            UNION ALL
-            SELECT 'late', closed_dn - due_dn, NULL, NULL, count(*), 0
-                FROM rel WHERE closed_in AND state = 'returned' AND closed_dn > due_dn GROUP BY 2
-            UNION ALL
-            SELECT 'overdue', NULL, NULL, NULL, count(*), 0
-                FROM rel WHERE due_dn + 1 BETWEEN from_dn AND last_dn AND (closed_dn IS NULL OR closed_dn > due_dn)
-            UNION ALL
-            SELECT 'onloan', centre_id, type_id, NULL,
-                   sum(max(0, min(IFNULL(closed_dn - 1, last_dn), last_dn) - max(issued_dn, from_dn) + 1)), 0
-                FROM rel GROUP BY 2, 3
-            UNION ALL
-            SELECT 'fcentre', centre_id, NULL, NULL, count(DISTINCT family_id), 0
-                FROM rel WHERE issued_on >= '\(scope.from)' GROUP BY 2
-            UNION ALL
-            SELECT 'ftype', type_id, NULL, NULL, count(DISTINCT family_id), 0
-                FROM rel WHERE issued_on >= '\(scope.from)' GROUP BY 2
-            UNION ALL
-            SELECT 'fall', NULL, NULL, NULL, count(DISTINCT family_id), 0
-                FROM rel WHERE issued_on >= '\(scope.from)'
-            UNION ALL
-            SELECT 'children', NULL, NULL, NULL, count(*), 0 FROM child c
-                WHERE c.expected = 0 AND c.birth_date <= '\(scope.to)'
-                  AND c.family_id IN (SELECT family_id FROM rel WHERE issued_on >= '\(scope.from)')
-            UNION ALL
-            SELECT 'infants', NULL, NULL, NULL, count(DISTINCT c.id), 0
-                FROM rel r JOIN child c ON c.family_id = r.family_id
-                WHERE r.issued_on >= '\(scope.from)' AND c.expected = 0
-                  AND substr(c.birth_date, 1, 7) <= substr(r.issued_on, 1, 7)
-                  AND substr(c.birth_date, 1, 7) > substr(date(r.issued_on, 'start of month', '-12 months'), 1, 7)
-            """
-        let rows = try Row.fetchCursor(db, sql: sql)
+        let fromDay = scope.fromDay
+        let statement = try db.makeStatement(sql: sql(scope))
+        let rows = try Row.fetchCursor(statement)
         while let row = try rows.next() {
-            let kind: String = row[0]
-            let a: Int64 = row[1] ?? 0
-            let b: Int64 = row[2] ?? 0
-            let n1: Int = row[4] ?? 0
-            let n2: Int = row[5] ?? 0
-            switch kind {
-            case "start":
-                pass.flows[a, default: [:]][b, default: [:]][row[3] ?? "", default: LoanFlow()].started += n1
-            case "close":
-                let month: String = row[3] ?? ""
-                pass.flows[a, default: [:]][b, default: [:]][month, default: LoanFlow()].returned += n1
-                pass.flows[a, default: [:]][b, default: [:]][month, default: LoanFlow()].lost += n2
-            case "late": pass.lateDays.append((Int(a), n1))
-            case "overdue": pass.becameOverdue = n1
-            case "onloan": pass.loanDays[a, default: [:]][b] = n1
-            case "fcentre": pass.familiesByCentre[a] = n1
-            case "ftype": pass.familiesByType[a] = n1
-            case "fall": pass.families = n1
-            case "children": pass.children = n1
-            case "infants": pass.childrenUnderOne = n1
-            default: break
+            let family: Int64 = row[0], centre: Int64 = row[1], type: Int64 = row[2]
+            let issuedDay: Int = row[4], dueDay: Int = row[5], lastDay: Int = row[8]
+            let closedDay: Int? = row[6]
+            if row[3] as Bool {
+                let month = monthIndex(LocalDate(serialDay: issuedDay))
+                flows[FlowKey(centre: centre, type: type, month: month), default: LoanFlow()].started += 1
+                byCentre[centre, default: []].insert(family)
+                byType[type, default: []].insert(family)
+                monthsOf[family, default: []].insert(month)
+            }
+            if let closedDay, row[7] as Int != 0 {
+                let key = FlowKey(centre: centre, type: type, month: monthIndex(LocalDate(serialDay: closedDay)))
+                if row[7] as Int == 1 {
+                    flows[key, default: LoanFlow()].returned += 1
+                    if closedDay > dueDay { late[closedDay - dueDay, default: 0] += 1 }
+                } else {
+                    flows[key, default: LoanFlow()].lost += 1
+                }
+            }
+            let days = min(closedDay.map { $0 - 1 } ?? lastDay, lastDay) - max(issuedDay, fromDay) + 1
+            if days > 0 { onLoan[PairKey(centre: centre, type: type), default: 0] += days }
+            if dueDay + 1 >= fromDay, dueDay + 1 <= lastDay, closedDay.map({ $0 > dueDay }) ?? true {
+                pass.becameOverdue += 1
             }
         }
+        for (key, flow) in flows { pass.flows[key.centre, default: [:]][key.type, default: [:]][monthText(key.month)] = flow }
+        for (key, days) in onLoan { pass.loanDays[key.centre, default: [:]][key.type] = days }
+        pass.lateDays = late.map { ($0.key, $0.value) }
+        pass.familiesByCentre = byCentre.mapValues(\.count)
+        pass.familiesByType = byType.mapValues(\.count)
+        pass.families = monthsOf.count
+
+        // Children born by the period's last day, expected ones not counted; under one at a loan's start
+        // by month (born in that month or the eleven before), as anonymisation keeps the birth month.
+        let children = try Row.fetchCursor(db, sql: """
+            SELECT family_id, CAST(substr(birth_date, 1, 4) AS INTEGER) * 12 + CAST(substr(birth_date, 6, 2) AS INTEGER) - 1
+            FROM child WHERE expected = 0 AND birth_date <= '\(scope.to)'
+            """)
+        var infants: Int = 0
+        while let row = try children.next() {
+            guard let months = monthsOf[row[0]] else { continue }
+            pass.children += 1
+            let born: Int = row[1]
+            if months.contains(where: { $0 >= born && $0 < born + 12 }) { infants += 1 }
+        }
+        pass.childrenUnderOne = infants
+
+        // New families: served, and no loan (within the centres and item types asked for) before the period.
+        if !monthsOf.isEmpty {
+            let ids = "[" + monthsOf.keys.map(String.init).joined(separator: ",") + "]"
+            let earlier = scope.typeFiltered ? "loan e JOIN unit eu ON eu.id = e.unit_id" : "loan e"
+            let returning = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM json_each(?) f
+                WHERE EXISTS (SELECT 1 FROM \(earlier) WHERE e.family_id = f.value AND e.issued_on < '\(scope.from)'\(
+                    scope.centreFilter("e.centre_id"))\(scope.typeFilter("eu.item_type_id")))
+                """, arguments: [ids]) ?? 0
+            pass.newFamilies = monthsOf.count - returning
+        }
         try readRenewals(db, scope, into: &pass)
-        pass.newFamilies = try newFamilies(db, scope)
         return pass
+    }
+
+    /// The loans that touch the period: family, centre, item type, started in the period, issue day, due
+    /// day, closing day (NULL while open), closed in the period (0 no, 1 returned, 2 lost), the last day
+    /// counted at its centre.
+    static func sql(_ scope: ReportScope) -> String {
+        func day(_ column: String) -> String { "CAST(julianday(\(column)) - 2440587.5 AS INTEGER)" }
+        return """
+            SELECT l.family_id, l.centre_id, u.item_type_id, l.issued_on >= '\(scope.from)',
+                   \(day("l.issued_on")), \(day("l.due_date")),
+                   (l.closed_at + \(scope.offset("l.centre_id"))) / 86400000,
+                   CASE WHEN l.closed_at < \(scope.end("l.centre_id")) THEN (CASE l.state WHEN 'returned' THEN 1 ELSE 2 END) ELSE 0 END,
+                   \(scope.lastDay("l.centre_id"))
+            FROM loan l JOIN unit u ON u.id = l.unit_id
+            WHERE l.issued_on <= '\(scope.to)' AND (l.closed_at IS NULL OR l.closed_at >= \(scope.start("l.centre_id")))\(
+                scope.centreFilter("l.centre_id"))\(scope.typeFilter("u.item_type_id"))
+            """
     }
 
     /// Renewals made in the period: the audit trail's `loan.renew` events (a loan keeps only its count).
     private static func readRenewals(_ db: Database, _ scope: ReportScope, into pass: inout LoanPass) throws {
-        let rows = try Row.fetchCursor(db, sql: """
-            WITH \(scope.span)
-            SELECT l.centre_id, u.item_type_id, strftime('%Y-%m', (a.at + s.off_ms) / 1000, 'unixepoch'), count(*)
-            FROM audit_event a JOIN loan l ON l.id = CAST(a.entity_key AS INTEGER)
-            CROSS JOIN span s ON s.centre_id = l.centre_id
-            JOIN unit u ON u.id = l.unit_id
-            WHERE a.action = 'loan.renew' AND a.at >= s.start_ms AND a.at < s.end_ms\(scope.typeFilter("u.item_type_id"))
-            GROUP BY 1, 2, 3
-            """)
+        let rows = try Row.fetchCursor(db, sql: renewalsSQL(scope))
         while let row = try rows.next() {
             pass.flows[row[0], default: [:]][row[1], default: [:]][row[2] ?? "", default: LoanFlow()].renewed += row[3] as Int
         }
     }
 
-    /// Families whose first loan (within the centre and item types covered) started in the period.
-    private static func newFamilies(_ db: Database, _ scope: ReportScope) throws -> Int {
-        let join = scope.typeFiltered ? " JOIN unit u ON u.id = l.unit_id" : ""
-        return try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM (
-                SELECT min(l.issued_on) AS first FROM loan l\(join)
-                WHERE l.issued_on <= '\(scope.to)'\(scope.centreFilter("l.centre_id"))\(scope.typeFilter("u.item_type_id"))
-                GROUP BY l.family_id)
-            WHERE first >= '\(scope.from)'
-            """) ?? 0
+    static func renewalsSQL(_ scope: ReportScope) -> String {
+        """
+            SELECT l.centre_id, u.item_type_id, strftime('%Y-%m', (a.at + \(scope.offset("l.centre_id"))) / 1000, 'unixepoch'), count(*)
+            FROM audit_event a JOIN loan l ON l.id = CAST(a.entity_key AS INTEGER)
+            JOIN unit u ON u.id = l.unit_id
+            WHERE a.action = 'loan.renew' AND a.at >= \(scope.start("l.centre_id")) AND a.at < \(scope.end("l.centre_id"))\(
+                scope.centreFilter("l.centre_id"))\(scope.typeFilter("u.item_type_id"))
+            GROUP BY 1, 2, 3
+            """
     }
 }

@@ -7,21 +7,22 @@ enum ReportWaiting {
         // `expired` exists only in a schema whose reservations can expire.
         let schema = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'reservation'") ?? ""
         let keepsExpiry = schema.contains("'expired'")
+        let (start, end, offset) = (scope.start("r.centre_id"), scope.end("r.centre_id"), scope.offset("r.centre_id"))
         let counts = try Row.fetchOne(db, sql: """
-            WITH \(scope.span)
-            SELECT sum(r.placed_at >= s.start_ms AND r.placed_at < s.end_ms),
-                   sum(r.state = 'fulfilled' AND r.closed_at >= s.start_ms AND r.closed_at < s.end_ms),
-                   sum(r.state = 'expired' AND r.closed_at >= s.start_ms AND r.closed_at < s.end_ms),
-                   sum(r.state = 'cancelled' AND r.closed_at >= s.start_ms AND r.closed_at < s.end_ms)
-            FROM reservation r CROSS JOIN span s ON s.centre_id = r.centre_id
-            WHERE (r.placed_at < s.end_ms AND (r.closed_at IS NULL OR r.closed_at >= s.start_ms))\(scope.typeFilter("r.item_type_id"))
+            SELECT sum(r.placed_at >= \(start) AND r.placed_at < \(end)),
+                   sum(r.state = 'fulfilled' AND r.closed_at >= \(start) AND r.closed_at < \(end)),
+                   sum(r.state = 'expired' AND r.closed_at >= \(start) AND r.closed_at < \(end)),
+                   sum(r.state = 'cancelled' AND r.closed_at >= \(start) AND r.closed_at < \(end))
+            FROM reservation r
+            WHERE r.placed_at < \(end) AND (r.closed_at IS NULL OR r.closed_at >= \(start))\(
+                scope.centreFilter("r.centre_id"))\(scope.typeFilter("r.item_type_id"))
             """)
         var waits: [(days: Int, count: Int)] = []
         for row in try Row.fetchAll(db, sql: """
-            WITH \(scope.span)
-            SELECT (r.closed_at + s.off_ms) / 86400000 - (r.placed_at + s.off_ms) / 86400000, count(*)
-            FROM reservation r CROSS JOIN span s ON s.centre_id = r.centre_id
-            WHERE r.state = 'fulfilled' AND r.closed_at >= s.start_ms AND r.closed_at < s.end_ms\(scope.typeFilter("r.item_type_id"))
+            SELECT (r.closed_at + \(offset)) / 86400000 - (r.placed_at + \(offset)) / 86400000, count(*)
+            FROM reservation r
+            WHERE r.state = 'fulfilled' AND r.closed_at >= \(start) AND r.closed_at < \(end)\(
+                scope.centreFilter("r.centre_id"))\(scope.typeFilter("r.item_type_id"))
             GROUP BY 1
             """) {
             waits.append((row[0], row[1]))

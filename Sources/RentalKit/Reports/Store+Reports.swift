@@ -31,12 +31,13 @@ extension RentalStore {
                     .sorted { $0.centre < $1.centre })
         }
         if wants(.loans) { report.loans = loanFigures(pass, scope) }
+        let units = wants(.utilisation) || wants(.stock) ? try ReportStock.unitLines(db, scope) : []
         if wants(.utilisation) {
-            report.utilisation = utilisation(onLoan: pass.loanDays, inService: try ReportStock.daysInService(db, scope), scope)
+            report.utilisation = utilisation(onLoan: pass.loanDays, inService: ReportStock.daysInService(units), scope)
         }
         if wants(.overdue) { report.overdue = try overdueFigures(db, pass, scope, now: now) }
         if wants(.waiting) { report.waiting = try ReportWaiting.figures(db, scope) }
-        if wants(.stock) { report.stock = try ReportStock.figures(db, scope) }
+        if wants(.stock) { report.stock = try ReportStock.figures(units, db, scope) }
         if wants(.popular) { report.popular = popular(pass, scope) }
         return report
     }
@@ -111,5 +112,21 @@ extension RentalStore {
             .map { PopularLine(itemType: scope.typeCode($0.key), loans: $0.value, families: pass.familiesByType[$0.key] ?? 0) }
             .sorted { ($1.loans, $0.itemType) < ($0.loans, $1.itemType) }
             .prefix(10).map { $0 }
+    }
+}
+
+extension RentalStore {
+    /// The SQL statements behind a report's sections, each complete (no bound arguments), by label:
+    /// for rental-bench, which times them through the SQLite C API beside ``report(_:_:)``.
+    /// The open-overdue count (the overdue scan of `summary()`) is not among them.
+    package func reportStatements(_ query: ReportQuery) async throws(RentalError) -> [(label: String, sql: String)] {
+        let now = clock.now()
+        return try await read { db in
+            let scope = try ReportScope.resolve(db, query, now: now)
+            return [("loans: one pass over the period's loans", LoanPass.sql(scope)),
+                    ("loans: renewals from the audit trail", LoanPass.renewalsSQL(scope)),
+                    ("units: one pass (stock, never lent, days in service)", ReportStock.unitsSQL(scope)),
+                    ("units lost or retired in the period", ReportStock.leftServiceSQL(scope))]
+        }
     }
 }
