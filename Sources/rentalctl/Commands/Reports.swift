@@ -84,6 +84,20 @@ struct ReportCommand: AsyncParsableCommand {
 
 /// A report as text for the terminal: the figures of each section, then its main breakdown.
 enum ReportText {
+    /// The report's name in the reader's language.
+    static func title(_ name: ReportName) -> String {
+        switch name {
+        case .summary: tr("summary", "сводный")
+        case .families: tr("families", "семьи")
+        case .loans: tr("loans", "выдачи")
+        case .utilisation: tr("utilisation", "использование")
+        case .overdue: tr("overdue", "просрочки")
+        case .waiting: tr("waiting lists", "очереди")
+        case .stock: tr("stock", "фонд")
+        case .popular: tr("most borrowed", "востребованность")
+        }
+    }
+
     static func print(_ report: Report) {
         let names = Dictionary(report.centres.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         let types = Dictionary(report.itemTypes.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
@@ -93,13 +107,16 @@ enum ReportText {
             guard let value else { return "—" }
             return decimal(value * 100) + " %"
         }
+        func money(_ minor: Int) -> String {
+            "\(minor / 100)" + (Language.current == .russian ? "," : ".") + PlainText.padded(minor % 100, width: 2)
+        }
         func decimal(_ value: Double) -> String {
             let tenths = Int((value * 10).rounded())
             return "\(tenths / 10)" + (Language.current == .russian ? "," : ".") + "\(abs(tenths % 10))"
         }
         var figures: [[String]] = []
         func add(_ english: String, _ russian: String, _ value: String) { figures.append([tr(english, russian), value]) }
-        Swift.print(Output.bold(tr("Report", "Отчёт") + " \(report.name.rawValue): \(Output.date(report.query.from)) — \(Output.date(report.query.to))"))
+        Swift.print(Output.bold(tr("Report", "Отчёт") + " «\(title(report.name))»: \(Output.date(report.query.from)) — \(Output.date(report.query.to))"))
         if let f = report.families {
             add("Families served", "Семей обслужено", "\(f.served)")
             add("Children in them", "Детей в них", "\(f.children)")
@@ -150,12 +167,17 @@ enum ReportText {
                           tr("SINCE", "С")],
                          w.queues.map { [centre($0.centre), type($0.itemType), "\($0.waiting)", "\($0.available)", Output.date($0.oldestSince)] })
         }
+        if let s = report.stock, report.name == .stock, !s.byStatus.isEmpty {
+            Swift.print()
+            Output.table([tr("CENTRE", "ЦЕНТР"), tr("STATUS", "СОСТОЯНИЕ"), tr("CONDITION", "СОХРАННОСТЬ"), tr("UNITS", "ЕДИНИЦ")],
+                         s.byStatus.map { [centre($0.centre), Language.current.status($0.status), $0.condition.rawValue, "\($0.units)"] })
+        }
         if let s = report.stock, !s.leftService.isEmpty {
             Swift.print()
             Output.table([tr("UNIT", "ВЕЩЬ"), tr("ITEM TYPE", "ПРЕДМЕТ"), tr("CENTRE", "ЦЕНТР"), tr("STATUS", "СОСТОЯНИЕ"),
                           tr("DATE", "ДАТА"), tr("COST", "СТОИМОСТЬ"), tr("FUNDING", "ИСТОЧНИК")],
                          s.leftService.map { [$0.inventoryNumber, type($0.itemType), centre($0.centre), Language.current.status($0.status),
-                                              Output.date($0.on), $0.costMinor.map { "\($0 / 100)" } ?? "—", $0.fundingSource ?? "—"] })
+                                              Output.date($0.on), $0.costMinor.map(money) ?? "—", $0.fundingSource ?? "—"] })
         }
         if let p = report.popular, !p.isEmpty {
             Swift.print()
