@@ -154,6 +154,11 @@ if [[ -f systemd/rentald.catalog ]]; then
     put 0644 systemd/rentald.catalog "$CATALOGDIR/rentald.catalog"
 fi
 
+# Page templates (RentalPages' resources), where rentald looks for them: <prefix>/share/rentald/.
+for template in Sources/RentalPages/Templates/*.mustache; do
+    put 0644 "$template" "$DATADIR/rentald/RentalKit_RentalPages.resources/Templates/$(basename "$template")"
+done
+
 put 0644 config/rentald.conf.example "$DOCDIR/rentald.conf.example"
 if [[ -e $(d $CONFDIR/rentald.conf) ]]; then
     echo "  $CONFDIR/rentald.conf exists: kept as it is"

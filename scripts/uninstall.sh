@@ -64,6 +64,9 @@ files=(
     "$DATADIR/doc/rentalkit/rentald.conf.example" "$MANDIR/man8/rentald.8"
 )
 shopt -s nullglob
+for template in "$DESTDIR$DATADIR"/rentald/RentalKit_RentalPages.resources/Templates/*.mustache; do
+    files+=("${template#"$DESTDIR"}")
+done
 for page in "$DESTDIR$MANDIR"/man1/rentalctl.1 "$DESTDIR$MANDIR"/man1/rentalctl.*.1; do
     files+=("${page#"$DESTDIR"}")
 done
@@ -75,6 +78,8 @@ for file in "${files[@]}"; do
     fi
 done
 rmdir "$DESTDIR$DATADIR/doc/rentalkit" 2>/dev/null || true
+rmdir "$DESTDIR$DATADIR/rentald/RentalKit_RentalPages.resources/Templates" "$DESTDIR$DATADIR/rentald/RentalKit_RentalPages.resources" \
+    "$DESTDIR$DATADIR/rentald" 2>/dev/null || true
 
 if [[ -z $DESTDIR ]]; then
     if [[ -d /run/systemd/system ]]; then

@@ -33,7 +33,14 @@ extension API {
             return Self.document(try ReportCSV.csv(value, language: language, dialect: dialect),
                                  type: "text/csv; charset=utf-8; header=present", attachment: name)
         case .html:
-            return Self.document(Data(try ReportPage.html(value, language: language).utf8), type: "text/html; charset=utf-8")
+            let page: String
+            do {
+                page = try ReportPage.html(value, language: language)
+            } catch {
+                logger.error("report page not rendered", metadata: ["problem": "\(error)"])
+                throw RentalError(.storageFailure, "the report page's templates are not installed (share/rentald beside the daemon's sbin)")
+            }
+            return Self.document(Data(page.utf8), type: "text/html; charset=utf-8")
         }
     }
 

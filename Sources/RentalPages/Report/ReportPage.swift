@@ -25,12 +25,31 @@ public enum ReportPage {
     static func library() throws -> MustacheLibrary {
         var library = MustacheLibrary()
         for name in ["report-page", "report-chart"] {
-            guard let url = Bundle.module.url(forResource: name, withExtension: "mustache", subdirectory: "Templates"),
-                  let text = try? String(contentsOf: url, encoding: .utf8) else { throw TemplateMissing(name: name) }
+            guard let directory = ReportTemplates.directory,
+                  let text = try? String(contentsOf: directory.appendingPathComponent(name + ".mustache"), encoding: .utf8)
+            else { throw TemplateMissing(name: name) }
             do { try library.register(text, named: name) } catch { throw TemplateMissing(name: name) }
         }
         return library
     }
+}
+
+/// Where the templates are: the target's resource bundle beside the executable (as SwiftPM builds it), or
+/// installed under `<prefix>/share/rentald/` (scripts/install.sh) for `<prefix>/sbin/rentald`. Found by
+/// path rather than through `Bundle.module`, whose accessor stops the process when the bundle is missing.
+enum ReportTemplates {
+    static let bundleName = "RentalKit_RentalPages.resources"
+
+    static let directory: URL? = {
+        let executable = Bundle.main.executableURL?.resolvingSymlinksInPath()
+            ?? URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        let here = executable.deletingLastPathComponent()
+        let candidates = [
+            here.appendingPathComponent(bundleName),
+            here.deletingLastPathComponent().appendingPathComponent("share/rentald").appendingPathComponent(bundleName),
+        ].map { $0.appendingPathComponent("Templates") }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("report-page.mustache").path) }
+    }()
 }
 
 /// What the page template reads.
