@@ -12,17 +12,22 @@ enum ReportStock {
                    IFNULL((SELECT max(l.closed_at) FROM loan l WHERE l.unit_id = u.id AND l.state = 'lost'), 0)), 0)
         """
 
-    /// Units grouped by centre (where they are now), item type, status and condition: how many, how many
-    /// were never lent, and their unit-days in service in the period.
+    /// Units grouped by centre (where they are now), item type and status: how many in each condition,
+    /// how many were never lent, and their unit-days in service in the period.
     struct UnitLine {
-        let centre: Int64, type: Int64, status: UnitStatus, condition: Condition, units: Int, neverLent: Int, daysInService: Int
+        let centre: Int64, type: Int64, status: UnitStatus, conditions: [Condition: Int], neverLent: Int, daysInService: Int
     }
 
     static func unitLines(_ db: Database, _ scope: ReportScope) throws -> [UnitLine] {
         try Row.fetchAll(db, sql: unitsSQL(scope)).compactMap { row in
-            guard let status = UnitStatus(rawValue: row[2]), let condition = Condition(rawValue: row[3]) else { return nil }
-            return UnitLine(centre: row[0], type: row[1], status: status, condition: condition, units: row[4], neverLent: row[5],
-                            daysInService: row[6])
+            guard let status = UnitStatus(rawValue: row[2]) else { return nil }
+            var conditions: [Condition: Int] = [:]
+            for (index, condition) in Condition.allCases.enumerated() {
+                let count: Int = row[3 + index]
+                if count > 0 { conditions[condition] = count }
+            }
+            return UnitLine(centre: row[0], type: row[1], status: status, conditions: conditions,
+                            neverLent: row[3 + Condition.allCases.count], daysInService: row[4 + Condition.allCases.count])
         }
     }
 
@@ -31,7 +36,9 @@ enum ReportStock {
         var counts: [Key: Int] = [:]
         var never: [Int64: Int] = [:]
         for line in lines {
-            counts[Key(centre: line.centre, status: line.status, condition: line.condition), default: 0] += line.units
+            for (condition, units) in line.conditions {
+                counts[Key(centre: line.centre, status: line.status, condition: condition), default: 0] += units
+            }
             if line.neverLent > 0 { never[line.centre, default: 0] += line.neverLent }
         }
         var byStatus = counts.map { StockStatusLine(centre: scope.centreCode($0.key.centre), status: $0.key.status,
@@ -64,20 +71,24 @@ enum ReportStock {
         return result
     }
 
-    /// One pass over the units of the covered centres (where they are now) and item types.
+    /// One pass over the units of the covered centres (where they are now) and item types, in the order
+    /// of the index `unit_stock` (so no sort): per centre, item type and status, the units in each
+    /// condition, those never lent (a unit on loan is not looked up), and the unit-days in service.
     static func unitsSQL(_ scope: ReportScope) -> String {
         let last = scope.lastDay("u.current_centre_id")
+        let conditions = Condition.allCases.map { "sum(u.condition = '\($0.rawValue)')" }.joined(separator: ", ")
         return """
-            SELECT u.current_centre_id, u.item_type_id, u.status, u.condition, count(*),
-                   sum(u.status NOT IN ('lost', 'retired') AND NOT EXISTS (SELECT 1 FROM loan l WHERE l.unit_id = u.id)),
+            SELECT u.current_centre_id, u.item_type_id, u.status, \(conditions),
+                   sum(u.status NOT IN ('on_loan', 'lost', 'retired') AND NOT EXISTS (SELECT 1 FROM loan l WHERE l.unit_id = u.id)),
                    sum(max(0, (CASE WHEN u.status IN ('lost', 'retired')
                                     THEN min(\(last), IFNULL((\(leftAt) + \(scope.offset("u.current_centre_id"))) / 86400000 - 1,
                                                              \(scope.fromDay - 1)))
                                     ELSE \(last) END)
-                              - max(\(scope.fromDay), IFNULL(CAST(julianday(u.acquired_on) - 2440587.5 AS INTEGER), \(scope.fromDay))) + 1))
+                              - (CASE WHEN u.acquired_on IS NULL OR u.acquired_on <= '\(scope.from)' THEN \(scope.fromDay)
+                                      ELSE CAST(julianday(u.acquired_on) - 2440587.5 AS INTEGER) END) + 1))
             FROM unit u
             WHERE 1\(scope.centreFilter("u.current_centre_id"))\(scope.typeFilter("u.item_type_id"))
-            GROUP BY 1, 2, 3, 4
+            GROUP BY 1, 2, 3
             """
     }
 
