@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "RentalModel"),
@@ -36,6 +38,7 @@ let package = Package(
                 "RentalModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(name: "RentalProtocol", dependencies: ["RentalModel"]),
@@ -95,10 +98,14 @@ let package = Package(
         // raw baselines; nothing of the daemon's code.
         .executableTarget(
             name: "rental-bench",
-            dependencies: ["RentalKit", .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: ["RentalKit", "RentalProtocol", .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
-        .testTarget(name: "RentaldTests", dependencies: ["RentalClient", "RentalKit", "RentalProtocol"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "RentaldTests",
+            dependencies: ["RentalClient", "RentalKit", "RentalProtocol", .product(name: "Yams", package: "Yams")],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(
             name: "RentalKitTests",
             dependencies: ["RentalKit"],

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 command -v curl >/dev/null || { echo "curl is needed for the demo: apt-get install -y curl" >&2; exit 1; }
 swift build --product rentald
+swift build --product rentalctl
 bin=$(swift build --show-bin-path)
 
 mkdir -p .rentald
@@ -35,5 +36,13 @@ show "/v1/loans?overdue=true&limit=2"
 show "/v1/families?q=%D1%81%D0%BE%D0%BA%D0%BE%D0%BB"   # «сокол»: part of a surname, any case
 
 echo
+echo "\$ rentalctl status"
+RENTALD_SOCKET=$sock "$bin/rentalctl" status
+
+echo
 echo "rentald is serving on $sock (pid $(cat .rentald/rentald.pid), log .rentald/rentald.log)."
 echo "Stop it with: kill \$(cat .rentald/rentald.pid)"
+echo
+echo "To use rentalctl in this shell (README, \"A day at the centre\"), paste:"
+echo "  export RENTALD_SOCKET=$PWD/$sock RENTAL_CENTRE=ryabinushka"
+echo "  alias rentalctl=$bin/rentalctl"

@@ -124,6 +124,11 @@ extension RentalClient {
         try await send(.get, ["families", reference])
     }
 
+    /// `GET /v1/families/{reference}/card?centre=`: the desk's card of a family at a centre.
+    public func familyCard(_ reference: String, centre: String) async throws(RentalError) -> FamilyCard {
+        try await send(.get, ["families", reference, "card"], query: [("centre", centre)])
+    }
+
     /// `POST /v1/families`.
     public func registerFamily(_ family: Family) async throws(RentalError) -> Family {
         try await send(.post, ["families"], body: family)

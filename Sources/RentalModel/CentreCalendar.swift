@@ -49,3 +49,26 @@ public struct CentreCalendar: Sendable, Hashable {
         return count
     }
 }
+
+extension CentreCalendar {
+    /// The `count`-th open day strictly after `date` (the last day of a hold of `count` open days placed
+    /// on `date`); `count` 0 gives `date` itself.
+    /// - Throws: ``RentalError/Code/centreNeverOpen`` when the days run out within the search horizon.
+    public func openDay(_ count: Int, after date: LocalDate) throws(RentalError) -> LocalDate {
+        guard count > 0 else { return date }
+        var day = date
+        var found = 0
+        var looked = 0
+        while found < count {
+            day = day.adding(days: 1)
+            looked += 1
+            if isOpen(day) {
+                found += 1
+                looked = 0
+            } else if looked > Self.searchHorizonDays {
+                throw RentalError(.centreNeverOpen, "no open day within \(Self.searchHorizonDays) days of \(day)")
+            }
+        }
+        return day
+    }
+}

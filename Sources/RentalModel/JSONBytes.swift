@@ -2,6 +2,8 @@
 /// details in every write): byte for byte what Foundation's `JSONEncoder` writes with sorted keys, without
 /// the generic `Encodable` machinery, which costs several times more than the query behind a loan. The
 /// callers write keys in byte order themselves; tests compare both encoders on the same values.
+/// Kept over the library because of the measured gap: `rental-bench run --only json` encodes a page of
+/// 1,000 loans both ways (BENCHMARKS.md, "a page of 1,000 loans as JSON").
 public struct JSONBytes: Sendable {
     /// The JSON written so far.
     public private(set) var bytes: [UInt8] = []

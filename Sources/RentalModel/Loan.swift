@@ -87,16 +87,30 @@ public struct Loan: Sendable, Hashable, Codable {
 public struct ReturnReceipt: Sendable, Hashable, Codable {
     /// The loan, now returned.
     public var loan: Loan
-    /// The unit's new status: available, sanitising or in repair.
+    /// The unit's new status: available, held (for a waiting family), in transit (sent home), sanitising
+    /// or in repair.
     public var unitStatus: UnitStatus
     /// Whether the loan was returned after its due date.
     public var wasOverdue: Bool
+    /// The reservation the unit is now held for, when a family waited for it at this centre.
+    public var heldFor: Int64?
+    /// The last day for that family to collect it.
+    public var pickupBy: LocalDate?
+    /// When returned away from the unit's home centre: the rule that decided where it goes.
+    public var returnElsewhere: ReturnElsewhere?
+    /// The centre the unit was sent to (its home), when the rule sent it there.
+    public var sentTo: String?
 
     /// Creates a value.
-    public init(loan: Loan, unitStatus: UnitStatus, wasOverdue: Bool) {
+    public init(loan: Loan, unitStatus: UnitStatus, wasOverdue: Bool, heldFor: Int64? = nil, pickupBy: LocalDate? = nil,
+                returnElsewhere: ReturnElsewhere? = nil, sentTo: String? = nil) {
         self.loan = loan
         self.unitStatus = unitStatus
         self.wasOverdue = wasOverdue
+        self.heldFor = heldFor
+        self.pickupBy = pickupBy
+        self.returnElsewhere = returnElsewhere
+        self.sentTo = sentTo
     }
 }
 

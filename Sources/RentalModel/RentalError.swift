@@ -73,6 +73,15 @@ public struct RentalError: Error, Sendable, Equatable, CustomStringConvertible {
         /// A notice scan is running already; it was not started twice.
         case scanInProgress = "scan_in_progress"
 
+        // Holds, transfers and recalls
+        /// The unit is held for another family's reservation; only that family can take it.
+        case unitHeldForAnother = "unit_held_for_another"
+        /// The family has as many open reservations as the policy allows.
+        case reservationLimitReached = "reservation_limit_reached"
+        /// A recalled item type cannot return to service before each of its units has passed a safety
+        /// check recorded after the recall.
+        case recallSafetyCheckMissing = "recall_safety_check_missing"
+
         // Storage
         /// The disk holding the store is full; nothing was changed.
         case storageFull = "storage_full"

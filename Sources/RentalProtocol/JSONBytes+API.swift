@@ -103,8 +103,26 @@ extension ReturnReceipt: JSONBytesEncodable {
     /// Writes the object.
     public func write(to json: inout JSONBytes) {
         json.raw("{")
-        json.key("loan", first: true)
+        if let heldFor {
+            json.key("heldFor", first: true)
+            json.integer(heldFor)
+            json.key("loan")
+        } else {
+            json.key("loan", first: true)
+        }
         loan.write(to: &json)
+        if let pickupBy {
+            json.key("pickupBy")
+            json.date(pickupBy)
+        }
+        if let returnElsewhere {
+            json.key("returnElsewhere")
+            json.string(returnElsewhere.rawValue)
+        }
+        if let sentTo {
+            json.key("sentTo")
+            json.string(sentTo)
+        }
         json.key("unitStatus")
         json.string(unitStatus.rawValue)
         json.key("wasOverdue")

@@ -56,7 +56,8 @@ extension RentalError.Code {
         case .alreadyExists, .familyNotActive, .lowIncomeExpired, .consentMissing, .loanLimitReached,
              .categoryLimitReached, .familyHasOverdue, .noEligibleChild, .unitNotAvailable, .unitNotAtCentre,
              .itemTypeRecalled, .safetyCheckDue, .noLoanRule, .loanClosed, .renewalLimitReached,
-             .renewalBlockedByReservations, .invalidTransition, .centreNeverOpen, .alreadyReserved, .scanInProgress: 409
+             .renewalBlockedByReservations, .invalidTransition, .centreNeverOpen, .alreadyReserved, .scanInProgress,
+             .unitHeldForAnother, .reservationLimitReached, .recallSafetyCheckMissing: 409
         case .payloadTooLarge: 413
         case .unsupportedMediaType: 415
         case .storageFull: 507

@@ -53,6 +53,12 @@ struct RentalBench {
         if options.runs("memory") || options.runs("oneshot") {
             try await ProcessFigures(options: options, record: record).run()
         }
+        if options.runs("holds") {
+            try await HoldFigures(options: options, record: record).run()
+        }
+        if options.runs("json") {
+            try EncoderFigures(options: options, record: record).run()
+        }
         if options.runs("overdue") || options.runs("startup") || options.runs("reports") {
             try await OverdueFigures(options: options, record: record).run()
         }

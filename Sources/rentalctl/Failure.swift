@@ -38,8 +38,13 @@ enum ExitStatus {
 /// Turns an error from the daemon into a sentence a social worker understands, with what to do next.
 enum Explain {
     static func sentence(_ error: RentalError) -> String {
+        "\(advice(error.code)) (\(error.code.rawValue): \(error.message))"
+    }
+
+    /// What a code means for the desk, and what to do, in the user's language.
+    static func advice(_ code: RentalError.Code) -> String {
         let advice: String
-        switch error.code {
+        switch code {
         case .familyNotActive: advice = tr("The family is suspended: it cannot borrow until it is reinstated.",
                                            "Семья приостановлена: выдача невозможна, пока её не восстановят.")
         case .lowIncomeExpired: advice = tr("The family's low-income confirmation has expired: ask for a new certificate.",
@@ -67,6 +72,12 @@ enum Explain {
         case .renewalBlockedByReservations: advice = tr("Other families are waiting for this item: it cannot be renewed.",
                                                         "Эту вещь ждут другие семьи: продление невозможно.")
         case .alreadyReserved: advice = tr("The family is already on the waiting list.", "Семья уже в очереди.")
+        case .unitHeldForAnother: advice = tr("This unit is held for another family on the waiting list: lend another one.",
+                                              "Эта вещь отложена для другой семьи из очереди: выдайте другую.")
+        case .reservationLimitReached: advice = tr("The family is already waiting for as many items as allowed.",
+                                                   "Семья уже стоит в очереди на максимум вещей.")
+        case .recallSafetyCheckMissing: advice = tr("Each unit must pass a safety check after the recall before it returns to service.",
+                                                    "Перед возвратом в оборот каждую вещь нужно проверить после отзыва.")
         case .scanInProgress: advice = tr("A notice scan is already running: wait for it.", "Проверка просрочек уже идёт: дождитесь её.")
         case .invalidTransition: advice = tr("The unit's status does not allow this.", "Состояние вещи этого не позволяет.")
         case .forbidden: advice = tr("You are not allowed to do this: ask an administrator.", "У вас нет прав на это: обратитесь к администратору.")
@@ -85,7 +96,7 @@ enum Explain {
         case .storageReadOnly, .storageCorrupt, .storageFailure, .protocolError:
             advice = tr("The service failed: tell the administrator.", "Сбой службы: сообщите администратору.")
         }
-        return "\(advice) (\(error.code.rawValue): \(error.message))"
+        return advice
     }
 }
 

@@ -64,3 +64,24 @@ enum Language {
 func tr(_ english: String, _ russian: String) -> String {
     Language.current.pick(english, russian)
 }
+
+/// Words that change with the number: `1 день`, `3 дня`, `5 дней`, `21 день`.
+enum Plural {
+    /// `1 day`, `3 days` / `1 день`, `3 дня`, `5 дней`, `21 день`.
+    static func days(_ count: Int) -> String {
+        phrase(count, english: ("day", "days"), russian: ("день", "дня", "дней"))
+    }
+
+    /// `1 month`, `3 months` / `1 месяц`, `3 месяца`, `5 месяцев`.
+    static func months(_ count: Int) -> String {
+        phrase(count, english: ("month", "months"), russian: ("месяц", "месяца", "месяцев"))
+    }
+
+    /// A count with its noun in the current language (Russian: forms for 1, 2–4 and 5+, teens take the last).
+    static func phrase(_ count: Int, english: (one: String, other: String), russian: (one: String, few: String, many: String)) -> String {
+        guard Language.current == .russian else { return "\(count) \(count == 1 ? english.one : english.other)" }
+        let tens = abs(count) % 100, ones = abs(count) % 10
+        let word = (11...14).contains(tens) ? russian.many : ones == 1 ? russian.one : (2...4).contains(ones) ? russian.few : russian.many
+        return "\(count) \(word)"
+    }
+}

@@ -40,6 +40,15 @@ enum Output {
 
     static func date(_ date: LocalDate) -> String { Language.current.date(date) }
 
+    /// Today on this machine's clock and time zone (`TZ`, else `/etc/localtime`).
+    static func today() -> LocalDate {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        let local = Int(now) + Int(parts.tm_gmtoff)
+        return LocalDate(serialDay: local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
+    }
+
     /// `2026-12-23 (Wednesday)` / `23.12.2026 (среда)`.
     static func dueDate(_ date: LocalDate) -> String {
         "\(Language.current.date(date)) (\(Language.current.weekday(date.weekday)))"

@@ -25,8 +25,9 @@ struct RentalCtl: AsyncParsableCommand {
             """,
         version: RentalVersion.current,
         subcommands: [
-            Status.self, Checkout.self, Return.self, Renew.self, Lost.self, Loans.self, Stock.self, Available.self,
+            Status.self, Checkout.self, Return.self, Renew.self, Lost.self, Loans.self, ShowLoan.self, Stock.self, Available.self,
             Families.self, Units.self, Catalogue.self, Centres.self, Rules.self, Overdue.self, Notices.self, Backup.self, Audit.self,
+            Reserve.self, Reservations.self, Holds.self, Transfers.self, Recall.self,
             ReportCommand.self,
         ])
 }
@@ -38,6 +39,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print JSON (the API's field names) instead of tables.")
     var json = false
+
+    @Flag(name: .long, help: "Show centres and item types by their codes instead of their names.")
+    var codes = false
 
     var client: RentalClient { RentalClient.fromEnvironment(explicitSocket: socket) }
 }

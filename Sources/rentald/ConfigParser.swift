@@ -17,6 +17,9 @@ struct ConfigError: Error, CustomStringConvertible, Equatable {
 /// Reads `rentald.conf`: `[section]` headers, `key = value` lines, `#` comments (whole lines, or after
 /// a space). Unknown sections and keys, repeated keys and values of the wrong type are errors that name
 /// the line.
+///
+/// Hand-written on purpose: swift-configuration 1.4.0 reads JSON, YAML and environment files (no INI), and
+/// TOML (TOMLKit) would make administrators quote every value of existing files; neither names the line.
 enum ConfigParser {
     static func parse(_ text: String, file: String) throws(ConfigError) -> DaemonConfig {
         var config = DaemonConfig()
@@ -101,6 +104,11 @@ enum ConfigParser {
         case ("limits", "idle_timeout_seconds"): config.limits.idleTimeoutSeconds = try integer(1...3600)
         case ("policy", "refuse_checkout_when_overdue"): config.policy.refuseCheckoutWhenOverdue = try boolean()
         case ("policy", "max_backdate_days"): config.policy.maxBackdateDays = try integer(0...366)
+        case ("policy", "hold_pickup_days"): config.policy.holdPickupOpenDays = try integer(1...60)
+        case ("policy", "max_reservations_per_family"): config.policy.maxReservationsPerFamily = try integer(1...100)
+        case ("policy", "return_elsewhere"):
+            guard let rule = ReturnElsewhere(rawValue: value) else { throw fail("return_elsewhere must be floating or send-home") }
+            config.policy.returnElsewhere = rule
         case ("notices", "enabled"): config.notices.enabled = try boolean()
         case ("notices", "times"):
             let times = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

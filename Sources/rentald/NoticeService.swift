@@ -54,23 +54,53 @@ final class NoticeService: Sendable {
         return summary
     }
 
-    /// Scans at start-up, then whenever a configured time of day passes in a centre's zone. Runs until
-    /// cancelled, also when scheduled scans are disabled: the daemon stops when one of its tasks ends.
+    /// Scans at start-up, then whenever a configured time of day passes in a centre's zone. Expires lapsed
+    /// holds at start-up and whenever a day begins in a centre's zone (a hold lapses at midnight there),
+    /// and sends queued hold and recall notices within half a minute. Runs until cancelled, also when
+    /// scheduled scans are disabled: the daemon stops when one of its tasks ends.
     func run() async {
-        guard settings.enabled else {
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-            return
-        }
-        await scanLogged(centre: nil, reason: "start-up")
+        await holdsPass(expire: true, reason: "start-up")
+        if settings.enabled { await scanLogged(centre: nil, reason: "start-up") }
         var last = Date()
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(30))
             let now = Date()
             guard let centres = try? await store.centres() else { continue }
-            for centre in centres where due(centre, after: last, upTo: now) {
-                await scanLogged(centre: centre.code, reason: "scheduled")
+            let dayBegan = centres.contains { centre in
+                guard let zone = TimeZone(identifier: centre.timeZone) else { return false }
+                return LocalDate(last, in: zone) != LocalDate(now, in: zone)
+            }
+            await holdsPass(expire: dayBegan, reason: "scheduled")
+            if settings.enabled {
+                for centre in centres where due(centre, after: last, upTo: now) {
+                    await scanLogged(centre: centre.code, reason: "scheduled")
+                }
             }
             last = now
+        }
+    }
+
+    /// Expires lapsed holds (when `expire`), then sends the queued notices about holds and recalls: one
+    /// journal entry each with its own `MESSAGE_ID` and `RENTAL_*` fields, the family by reference only.
+    func holdsPass(expire: Bool, reason: String) async {
+        do {
+            if expire {
+                let expired = try await store.expireHolds()
+                if !expired.isEmpty {
+                    logger.info("holds expired", metadata: ["reason": "\(reason)", "count": "\(expired.count)"])
+                }
+            }
+            let useJournal = JournalWriter.isJournalAvailable
+            let journal = journal
+            _ = try await store.deliverCirculationNotices { notice in
+                guard useJournal else {
+                    FileHandle.standardError.write(Data("notice \(notice.kind.rawValue): \(notice.message)\n".utf8))
+                    return true
+                }
+                return (try? journal.send(notice.journalFields + [("SYSLOG_IDENTIFIER", "rentald")])) != nil
+            }
+        } catch {
+            logger.error("hold expiry or hold notices failed", metadata: ["code": "\(error.code.rawValue)"])
         }
     }
 

@@ -34,6 +34,9 @@ struct Rentald: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Replace the store with a checked backup, then exit (the daemon must be stopped).", valueName: "file"))
     var restore: String?
 
+    @Flag(name: .long, help: ArgumentHelp("Print the API's route table as JSON lines and exit.", visibility: .hidden))
+    var routes = false
+
     func validate() throws {
         for (name, value) in [("--socket", socket), ("--state-dir", stateDir), ("--config", config)] {
             if let value, value.isEmpty { throw ValidationError("\(name) must not be empty") }
@@ -41,6 +44,10 @@ struct Rentald: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if routes {
+            for route in Routes.all { print(route.description) }
+            return
+        }
         let settings: Settings
         do {
             settings = try Settings.resolve(configOption: config, socketOption: socket, stateOption: stateDir,

@@ -151,6 +151,9 @@ struct CheckoutRefusalTests {
         try await world.unit("COT-1", "cot")
         _ = try await world.store.setRecall(true, itemType: "cot", note: "сломан фиксатор", by: world.admin)
         #expect(try await refusal(world, unit: "COT-1").code == .itemTypeRecalled)
+        // Back in service only after a safety check of the unit since the recall.
+        await #expect(throws: RentalError.self) { _ = try await world.store.setRecall(false, itemType: "cot", by: world.admin) }
+        _ = try await world.store.recordSafetyCheck(unit: "COT-1", on: TestWorld.date("2026-11-23"), passed: true, by: world.staff)
         _ = try await world.store.setRecall(false, itemType: "cot", by: world.admin)
         _ = try await world.store.checkout(family: TestWorld.familyRef, unit: "COT-1", at: "omsk", by: world.staff)
     }

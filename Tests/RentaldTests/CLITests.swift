@@ -108,6 +108,44 @@ struct CLITests {
         try await daemon.stop()
     }
 
+    @Test("tables name centres and item types; --codes and --json keep the codes")
+    func namesInTables() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let russian = try await ctl(daemon, ["stock", "--centre", "ryabinushka"], language: "ru_RU.UTF-8")
+        #expect(russian.status == 0)
+        #expect(russian.output.hasPrefix("ЦЕНТР"), "\(russian.output)")
+        #expect(russian.output.contains("Рябинушка") && russian.output.contains("Кроватка детская"), "\(russian.output)")
+        #expect(!russian.output.contains("ryabinushka") && !russian.output.contains("cot "), "\(russian.output)")
+        let codes = try await ctl(daemon, ["stock", "--centre", "ryabinushka", "--codes"])
+        #expect(codes.output.contains("ryabinushka") && codes.output.contains("cot "), "\(codes.output)")
+        let units = try await ctl(daemon, ["units", "list", "--type", "cot"])
+        #expect(units.output.contains("Кроватка детская") && units.output.contains("Большереченский"), "\(units.output)")
+        let loans = try await ctl(daemon, ["loans", "--overdue", "--json"])
+        #expect(loans.output.contains("\"itemType\"") && !loans.output.contains("Чайник"), "--json keeps the codes")
+        try await daemon.stop()
+    }
+
+    @Test("families show: the desk's card, found by reference or phone, with what the family may take and why not")
+    func familyCard() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let card = try await ctl(daemon, ["families", "show", "+7 900 000-00-11"], language: "ru_RU.UTF-8")
+        #expect(card.status == 0, "\(card.output)")
+        #expect(card.output.hasPrefix("F-2026-0001"), "\(card.output)")
+        #expect(card.output.contains("ПРОСРОЧЕНА на") && card.output.contains("Что можно взять сегодня — Рябинушка"), "\(card.output)")
+        #expect(card.output.contains("У семьи есть просроченная вещь"), "\(card.output)")
+        let json = try await ctl(daemon, ["families", "show", "F-2026-0001", "--json"])
+        let decoded = try RentalJSON.decoder().decode(FamilyCard.self, from: Data(json.output.utf8))
+        #expect(decoded.eligibility.count == (try await daemon.client.itemTypes()).count)
+        #expect(decoded.openLoans.contains { $0.daysOverdue > 0 })
+        let noCentre = try await ctl(daemon, ["families", "show", "F-2026-0001"], centre: nil)
+        #expect(noCentre.status == 0 && noCentre.output.contains("name a centre"), "\(noCentre.output)")
+        let none = try await ctl(daemon, ["families", "show", "нет-такой-семьи"])
+        #expect(none.status == 66, "\(none.output)")
+        try await daemon.stop()
+    }
+
     @Test("--help of the main commands matches the snapshots", arguments: [
         "rentalctl", "checkout", "return", "loans", "stock", "families-add",
     ])

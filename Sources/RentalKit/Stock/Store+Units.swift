@@ -20,7 +20,10 @@ extension RentalStore {
                 VALUES (?, ?, ?, ?, 'available', ?, ?, ?, ?, ?)
                 """).execute(arguments: [number, typeID, centreID, centreID, new.condition.rawValue,
                                  new.acquiredOn?.description, new.costMinor, funding, new.lastSafetyCheck?.description])
+            let unitID = db.lastInsertedRowID
             try self.audit(db, who, "unit.add", "unit", number, ["itemType": new.itemType, "centre": new.centre])
+            // New stock is free stock: the first eligible family waiting here gets it.
+            _ = try self.assignHold(db, unitID: unitID, who: who)
             return try Lookup.unit(db, number).unit
         }
     }
@@ -51,7 +54,9 @@ extension RentalStore {
         }
     }
 
-    /// Changes a unit's status, if the change is allowed from its current status. Admin or staff of the
+    /// Changes a unit's status, if the change is allowed from its current status. A unit that becomes
+    /// available is held at once for the first eligible family waiting for its type there; a held unit
+    /// that goes missing or is retired puts its family back in the queue, in its old place. Admin or staff of the
     /// centre where the unit is (for ``UnitChange/receive``: of the destination; for
     /// ``UnitChange/markFound(centre:)``: of the centre where it was found).
     public func change(_ change: UnitChange, unit inventoryNumber: String, note: String? = nil,
@@ -69,19 +74,22 @@ extension RentalStore {
                 throw RentalError(.invalidTransition,
                                   "unit \(unit.inventoryNumber) is \(unit.status.rawValue); cannot go to \(change.target.rawValue)")
             }
+            if case .send(let destination) = change {
+                try self.sendUnit(db, unitID: id, unit: unit.inventoryNumber, from: unit.currentCentre, to: destination,
+                                  reservation: nil, who: who, note: note)
+                return try Lookup.unit(db, inventoryNumber).unit
+            }
+            if case .receive = change {
+                _ = try self.receiveUnit(db, unitID: id, unit: unit, who: who, note: note)
+                return try Lookup.unit(db, inventoryNumber).unit
+            }
+            if unit.status == .held { try self.requeueHold(db, unitID: id, who: who) }
             var details = ["from": unit.status.rawValue, "to": change.target.rawValue]
             var sets = ["status = ?"]
             var arguments: StatementArguments = [change.target.rawValue]
             switch change {
-            case .send(let destination):
-                guard destination != unit.currentCentre else {
-                    throw RentalError.invalid("to", "the unit is already at centre \(destination)")
-                }
-                sets.append("transit_to_centre_id = ?")
-                arguments += [try Lookup.centreID(db, destination)]
-                details["destination"] = destination
-            case .receive:
-                sets.append("current_centre_id = transit_to_centre_id, transit_to_centre_id = NULL")
+            case .send, .receive:
+                break
             case .markFound(let centre):
                 sets.append("current_centre_id = ?")
                 arguments += [try Lookup.centreID(db, centre)]
@@ -90,7 +98,7 @@ extension RentalStore {
                 sets.append("condition = ?")
                 arguments += [condition.rawValue]
             case .retire, .markMissing:
-                sets.append("transit_to_centre_id = NULL")
+                sets.append("transit_to_centre_id = NULL, sent_by = NULL, sent_at = NULL, transfer_reservation_id = NULL")
             case .finishSanitising, .sendToRepair:
                 break
             }
@@ -101,6 +109,8 @@ extension RentalStore {
             arguments += [id]
             try db.execute(sql: "UPDATE unit SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: arguments)
             try self.audit(db, who, change.action, "unit", unit.inventoryNumber, details)
+            // Free again (cleaned, repaired, found): the first eligible family waiting here gets it.
+            if change.target == .available { _ = try self.assignHold(db, unitID: id, who: who) }
             return try Lookup.unit(db, inventoryNumber).unit
         }
     }

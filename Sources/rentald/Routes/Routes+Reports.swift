@@ -5,6 +5,15 @@ import RentalKit
 import RentalPages
 import RentalProtocol
 
+extension Routes {
+    /// Reports for the ministry.
+    static let reports: [Route] = [
+        Route(.GET, "reports/:name", "getReport", .read) { api, call in
+            try await api.report(call, name: call["name"])
+        },
+    ]
+}
+
 /// `GET /v1/reports/{name}`: a report as JSON, CSV (`format=csv`, `dialect=excel|rfc4180`) or one HTML
 /// page (`format=html`), in English or Russian (`lang=en|ru`).
 ///

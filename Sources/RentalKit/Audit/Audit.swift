@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 
@@ -77,12 +78,26 @@ extension RentalStore {
     }
 }
 
-/// The audit trail's hash chain: SHA-256 over the previous hash and the event's fields.
+/// The audit trail's hash chain: SHA-256 (swift-crypto) over the previous hash and the event's fields, as
+/// 64 lower-case hex digits.
 enum AuditChain {
     static func hash(previous: String, seq: Int64, at: Int64, actor: String, action: String, entity: String, key: String,
                      details: String) -> String {
-        SHA256.hex([previous, "\(seq)", "\(at)", actor, action, entity, key, details].joined(separator: "\u{1F}").utf8)
+        sha256Hex([previous, "\(seq)", "\(at)", actor, action, entity, key, details].joined(separator: "\u{1F}").utf8)
     }
+
+    /// The SHA-256 digest of `message` as lower-case hex digits.
+    static func sha256Hex(_ message: some Sequence<UInt8>) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(message)) {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func hash(previous: String, row: Row) -> String {
         hash(previous: previous, seq: row["seq"], at: row["at"], actor: row["actor"], action: row["action"],

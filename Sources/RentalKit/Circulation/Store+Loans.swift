@@ -50,9 +50,11 @@ extension RentalStore {
             let zone = Lookup.zone(centre)
             let issuedOn = LocalDate(issueInstant, in: zone)
             let (unitID, unit) = try Lookup.unit(db, inventoryNumber)
-            let (_, type) = try Lookup.itemType(db, unit.itemType)
+            let (typeID, type) = try Lookup.itemType(db, unit.itemType)
 
-            guard unit.status == .available else {
+            // A held unit goes only to the family it is held for (checked once the family is known).
+            let hold = unit.status == .held ? try Self.holdOf(db, unitID: unitID) : nil
+            guard unit.status == .available || hold != nil else {
                 throw RentalError(.unitNotAvailable, "unit \(unit.inventoryNumber) is \(unit.status.rawValue)")
             }
             guard unit.currentCentre == centre.code else {
@@ -68,43 +70,12 @@ extension RentalStore {
             }
 
             let (familyID, family) = try Lookup.family(db, reference)
-            guard family.status == .active else {
-                throw RentalError(.familyNotActive, "family \(family.reference) is suspended")
+            if let hold, hold.family != family.reference {
+                throw RentalError(.unitHeldForAnother,
+                                  "unit \(unit.inventoryNumber) is held for reservation \(hold.id) until \(hold.pickupBy)")
             }
-            guard family.consentOn != nil else {
-                throw RentalError(.consentMissing, "family \(family.reference) has no recorded consent to personal-data processing")
-            }
-            guard family.lowIncomeUntil >= issuedOn else {
-                throw RentalError(.lowIncomeExpired, "family \(family.reference): low-income status expired on \(family.lowIncomeUntil)")
-            }
-
-            let rule = try Self.effectiveRule(db, centre: centre.code, itemType: type)
-            if policy.refuseCheckoutWhenOverdue, let overdue = try Self.firstOverdueLoan(db, familyID: familyID, now: now) {
-                throw RentalError(.familyHasOverdue, "family \(family.reference) has overdue loan \(overdue)")
-            }
-            if let max = rule.maxOpenLoans {
-                let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM loan WHERE family_id = ? AND state = 'open'"),
-                                            arguments: [familyID]) ?? 0
-                guard open < max else {
-                    throw RentalError(.loanLimitReached, "family \(family.reference) has \(open) open loans; the limit is \(max)")
-                }
-            }
-            if let max = rule.maxOpenLoansInCategory {
-                let open = try Int.fetchOne(db.cachedStatement(sql: """
-                    SELECT count(*) FROM loan l JOIN unit u ON u.id = l.unit_id JOIN item_type t ON t.id = u.item_type_id
-                    WHERE l.family_id = ? AND l.state = 'open' AND t.category = ?
-                    """), arguments: [familyID, type.category.rawValue]) ?? 0
-                guard open < max else {
-                    throw RentalError(.categoryLimitReached,
-                                      "family \(family.reference) has \(open) open \(type.category.rawValue) loans; the limit is \(max)")
-                }
-            }
-            if let limit = rule.infantAgeLimitMonths ?? type.infantAgeLimitMonths {
-                guard family.children.contains(where: { $0.isUnder(months: limit, on: issuedOn) }) else {
-                    throw RentalError(.noEligibleChild,
-                                      "family \(family.reference) has no child under \(limit) months for item type \(type.code)")
-                }
-            }
+            let rule = try Self.checkEligible(db, familyID: familyID, family: family, centre: centre, type: type,
+                                              on: issuedOn, now: now, policy: policy)
 
             let due = try centre.calendar.dueDate(issuedOn: issuedOn, period: rule.period)
             try db.cachedStatement(sql: """
@@ -114,7 +85,10 @@ extension RentalStore {
                 """).execute(arguments: [unitID, familyID, centreID, who.name, RentalStore.millis(issueInstant),
                                  issuedOn.description, backdated, due.description, requestKey])
             let loanID = db.lastInsertedRowID
-            try db.cachedStatement(sql: "UPDATE unit SET status = 'on_loan' WHERE id = ? AND status = 'available'").execute(arguments: [unitID])
+            try db.cachedStatement(sql: "UPDATE unit SET status = 'on_loan' WHERE id = ? AND status IN ('available', 'held')")
+                .execute(arguments: [unitID])
+            try self.fulfilReservation(db, hold: hold?.id, familyID: familyID, typeID: typeID, centreID: centreID,
+                                       loanID: loanID, who: who)
             var details = ["unit": unit.inventoryNumber, "family": family.reference, "centre": centre.code,
                            "due": due.description, "rule": "\(rule.id)"]
             if backdated { details["backdatedTo"] = issuedOn.description }
@@ -125,6 +99,51 @@ extension RentalStore {
                         issuedOn: issuedOn, backdated: backdated, dueDate: due, renewals: 0, state: .open, closedAt: nil,
                         closedBy: nil, returnedTo: nil, returnCondition: nil, returnNote: nil)
         }
+    }
+
+    /// Whether a family may borrow an item type at a centre on `day`: the family checks of a checkout
+    /// (active, consent, low-income status, a rule, no overdue loan, limits, infant age), in that order.
+    /// Also decides whether a waiting family gets a unit that comes free. Returns the rule that applies.
+    static func checkEligible(_ db: Database, familyID: Int64, family: Family, centre: Centre, type: ItemType,
+                              on day: LocalDate, now: Date, policy: RentalPolicy) throws -> LoanRule {
+        guard family.status == .active else {
+            throw RentalError(.familyNotActive, "family \(family.reference) is suspended")
+        }
+        guard family.consentOn != nil else {
+            throw RentalError(.consentMissing, "family \(family.reference) has no recorded consent to personal-data processing")
+        }
+        guard family.lowIncomeUntil >= day else {
+            throw RentalError(.lowIncomeExpired, "family \(family.reference): low-income status expired on \(family.lowIncomeUntil)")
+        }
+
+        let rule = try Self.effectiveRule(db, centre: centre.code, itemType: type)
+        if policy.refuseCheckoutWhenOverdue, let overdue = try Self.firstOverdueLoan(db, familyID: familyID, now: now) {
+            throw RentalError(.familyHasOverdue, "family \(family.reference) has overdue loan \(overdue)")
+        }
+        if let max = rule.maxOpenLoans {
+            let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM loan WHERE family_id = ? AND state = 'open'"),
+                                        arguments: [familyID]) ?? 0
+            guard open < max else {
+                throw RentalError(.loanLimitReached, "family \(family.reference) has \(open) open loans; the limit is \(max)")
+            }
+        }
+        if let max = rule.maxOpenLoansInCategory {
+            let open = try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT count(*) FROM loan l JOIN unit u ON u.id = l.unit_id JOIN item_type t ON t.id = u.item_type_id
+                WHERE l.family_id = ? AND l.state = 'open' AND t.category = ?
+                """), arguments: [familyID, type.category.rawValue]) ?? 0
+            guard open < max else {
+                throw RentalError(.categoryLimitReached,
+                                  "family \(family.reference) has \(open) open \(type.category.rawValue) loans; the limit is \(max)")
+            }
+        }
+        if let limit = rule.infantAgeLimitMonths ?? type.infantAgeLimitMonths {
+            guard family.children.contains(where: { $0.isUnder(months: limit, on: day) }) else {
+                throw RentalError(.noEligibleChild,
+                                  "family \(family.reference) has no child under \(limit) months for item type \(type.code)")
+            }
+        }
+        return rule
     }
 
     /// Whether `issuedAt` backdates a checkout made `now`, after checking that it may.
@@ -202,7 +221,24 @@ extension RentalStore {
                 "unit": unit.inventoryNumber, "centre": centre.code, "condition": condition.rawValue,
                 "unitStatus": next.rawValue, "overdue": wasOverdue ? "yes" : "no",
             ])
-            return ReturnReceipt(loan: try Lookup.loan(db, id: loanID), unitStatus: next, wasOverdue: wasOverdue)
+            var receipt = ReturnReceipt(loan: try Lookup.loan(db, id: loanID), unitStatus: next, wasOverdue: wasOverdue)
+            let elsewhere = unit.homeCentre != centre.code
+            if elsewhere { receipt.returnElsewhere = self.policy.returnElsewhere }
+            if next == .available {
+                // In the same transaction: the first eligible family waiting here gets it; else, by the
+                // rule, a unit returned away from home goes home.
+                if let hold = try self.assignHold(db, unitID: unitID, who: who) {
+                    receipt.unitStatus = .held
+                    receipt.heldFor = hold.id
+                    receipt.pickupBy = hold.pickupBy
+                } else if elsewhere, self.policy.returnElsewhere == .sendHome {
+                    try self.sendUnit(db, unitID: unitID, unit: unit.inventoryNumber, from: centre.code, to: unit.homeCentre,
+                                      reservation: nil, who: who)
+                    receipt.unitStatus = .inTransit
+                    receipt.sentTo = unit.homeCentre
+                }
+            }
+            return receipt
         }
     }
 

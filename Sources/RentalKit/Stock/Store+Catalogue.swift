@@ -33,17 +33,10 @@ extension RentalStore {
         try await read { db in try Row.fetchAll(db.cachedStatement(sql: Lookup.itemTypeSelect + " ORDER BY code")).map(Lookup.itemType) }
     }
 
-    /// Recalls an item type (no checkouts while recalled) or lifts the recall. Admin only.
+    /// Recalls an item type (``recall(itemType:note:by:)``) or lifts the recall (``liftRecall(itemType:by:)``,
+    /// which needs a safety check of each unit in service). Admin only.
     public func setRecall(_ recalled: Bool, itemType code: String, note: String? = nil,
                           by who: Principal) async throws(RentalError) -> ItemType {
-        try who.requireAdmin("recalling an item type")
-        let note = try Validate.optionalText(note, field: "note", max: 500)
-        return try await write { db in
-            let (id, _) = try Lookup.itemType(db, code)
-            try db.cachedStatement(sql: "UPDATE item_type SET recalled = ?, recall_note = ? WHERE id = ?").execute(
-                           arguments: [recalled, recalled ? note : nil, id])
-            try self.audit(db, who, recalled ? "item_type.recall" : "item_type.recall_lifted", "item_type", code)
-            return try Lookup.itemType(db, code).itemType
-        }
+        recalled ? try await recall(itemType: code, note: note, by: who).itemType : try await liftRecall(itemType: code, by: who)
     }
 }

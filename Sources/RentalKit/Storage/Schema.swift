@@ -9,7 +9,8 @@ enum Schema {
         migrator.registerMigration("v3-notices", migrate: v3)
         migrator.registerMigration("v4-audit-hash-chain", migrate: v4)
         migrator.registerMigration("v5-open-loans-by-id", migrate: v5)
-        migrator.registerMigration("v6-loans-by-unit", migrate: v6)
+        migrator.registerMigration("v6-holds-transfers", migrate: HoldsSchema.v6)
+        migrator.registerMigration("v7-loans-by-unit", migrate: v7)
         return migrator
     }
 
@@ -233,7 +234,7 @@ enum Schema {
 
     /// Every loan of a unit, for the reports: whether a unit was ever lent, and when a unit lost with a
     /// loan left service (without it each is a scan of all loans).
-    private static func v6(_ db: Database) throws {
+    private static func v7(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX loan_by_unit ON loan(unit_id, state, closed_at)")
     }
 }

@@ -13,9 +13,10 @@ struct APICall {
     let bodyBytes: ByteBuffer
     let principal: Principal
 
-    /// Every path the API serves, with its methods, for 405 answers.
-    static let knownPrefixes = ["health", "centres", "catalogue", "units", "stock", "availability", "families", "rules",
-                                "loans", "returns", "reservations", "notices", "backups", "audit", "reports"]
+    /// The `:name` segments of the route's pattern, filled in by the router.
+    var parameters: [String: String] = [:]
+    /// The route's status for a success.
+    var success: HTTPResponseStatus = .ok
 
     init(_ request: HTTPRequest, principal: Principal) throws(RentalError) {
         guard let components = URLComponents(string: request.uri), components.percentEncodedPath.hasPrefix(RentalAPI.basePath + "/")
@@ -43,43 +44,9 @@ struct APICall {
         self.principal = principal
     }
 
-    /// The values of the `:name` segments when the call is `method` on `pattern` (`loans/:id/renew`).
-    /// Walks the pattern in place: it runs for every route until one matches.
-    func match(_ method: HTTPMethod, _ pattern: String) -> [String]? {
-        guard self.method == method else { return nil }
-        var values: [String] = []
-        var index = 0
-        var rest = pattern.utf8[...]
-        while !rest.isEmpty {
-            let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
-            let segment = rest[..<end]
-            guard index < path.count else { return nil }
-            if segment.first == UInt8(ascii: ":") {
-                values.append(path[index])
-            } else if !path[index].utf8.elementsEqual(segment) {
-                return nil
-            }
-            index += 1
-            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
-        }
-        return index == path.count ? values : nil
-    }
-
-    /// Whether the call is `method` on the fixed path `pattern`.
-    func matches(_ method: HTTPMethod, _ pattern: String) -> Bool {
-        match(method, pattern) != nil
-    }
-
-    /// The error for a path no route takes. It does not repeat the path: a client may have put a name or
-    /// a phone number where a reference belongs.
-    static func unknownRoute(_ call: APICall) -> RentalError {
-        guard let first = call.path.first, knownPrefixes.contains(first) else {
-            return RentalError(.routeNotFound, "no such path in the API")
-        }
-        if call.path.count <= 4 {
-            return RentalError(.methodNotAllowed, "\(call.method.rawValue) is not allowed on this path under \(RentalAPI.basePath)/\(first)")
-        }
-        return RentalError(.routeNotFound, "no such path under \(RentalAPI.basePath)/\(first)")
+    /// A path parameter of the route (`call["id"]` for `loans/:id/renew`).
+    subscript(_ name: String) -> String {
+        parameters[name] ?? ""
     }
 
     /// Decodes the JSON body.
@@ -187,20 +154,20 @@ struct APICall {
     }
 
     /// A JSON response.
-    func json<T: Encodable>(_ value: T, status: HTTPResponseStatus = .ok) throws -> HTTPResponse {
+    func json<T: Encodable>(_ value: T) throws -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
-        return HTTPResponse(status: status, headers: headers, body: ByteBuffer(bytes: try RentalJSON.encoder().encode(value)))
+        return HTTPResponse(status: success, headers: headers, body: ByteBuffer(bytes: try RentalJSON.encoder().encode(value)))
     }
 
     /// A JSON response written by ``JSONBytes`` (loans and pages of them: the answers sent most).
-    func json<T: JSONBytesEncodable>(_ value: T, status: HTTPResponseStatus = .ok) -> HTTPResponse {
+    func json<T: JSONBytesEncodable>(_ value: T) -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
-        return HTTPResponse(status: status, headers: headers, body: ByteBuffer(bytes: JSONBytes.encode(value)))
+        return HTTPResponse(status: success, headers: headers, body: ByteBuffer(bytes: JSONBytes.encode(value)))
     }
 
-    /// 204.
+    /// 204 (the route's success status).
     func noContent() -> HTTPResponse {
         HTTPResponse(status: .noContent, headers: HTTPHeaders(), body: ByteBuffer())
     }

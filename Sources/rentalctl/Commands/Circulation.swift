@@ -7,24 +7,6 @@ import Foundation
 import RentalClient
 import RentalProtocol
 
-struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the daemon's health, version and counts.")
-    @OptionGroup var global: GlobalOptions
-
-    func run() async throws {
-        try await perform { () async throws(RentalError) in
-            let health = try await global.client.health()
-            if global.json { return Output.json(health) }
-            let s = health.summary
-            print(tr("rentald \(health.version) (API v\(health.apiVersion)) is running, up \(health.uptimeSeconds) s",
-                     "rentald \(health.version) (API v\(health.apiVersion)) работает \(health.uptimeSeconds) с"))
-            print(tr("you: \(health.caller) (\(health.role))", "вы: \(health.caller) (\(health.role))"))
-            print(tr("\(s.centres) centres, \(s.units) units, \(s.families) families, \(s.openLoans) open loans, \(s.overdueLoans) overdue",
-                     "центров: \(s.centres), вещей: \(s.units), семей: \(s.families), на руках: \(s.openLoans), просрочено: \(s.overdueLoans)"))
-        }
-    }
-}
-
 struct Checkout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "checkout", abstract: "Lend a unit to a family.")
     @OptionGroup var global: GlobalOptions
@@ -66,6 +48,25 @@ struct Return: AsyncParsableCommand {
             let next = Language.current.status(receipt.unitStatus)
             print(tr("Returned \(receipt.loan.inventoryNumber) (loan \(receipt.loan.id))\(receipt.wasOverdue ? ", late" : ""); the unit goes to: \(next)",
                      "Принято \(receipt.loan.inventoryNumber) (выдача \(receipt.loan.id))\(receipt.wasOverdue ? ", с опозданием" : ""); дальше: \(next)"))
+            if let hold = receipt.heldFor {
+                print(tr("Held for reservation \(hold) until ", "Отложена по брони \(hold) до ") + (receipt.pickupBy.map(Output.dueDate) ?? "?"))
+            }
+            switch (receipt.returnElsewhere, receipt.sentTo, receipt.heldFor) {
+            case (.floating?, _, _):
+                print(tr("Returned away from its home centre: it stays here (floating).",
+                         "Возвращена не в свой центр: остаётся здесь (плавающий фонд)."))
+            case (.sendHome?, let home?, _):
+                print(tr("Returned away from its home centre: sent home to \(home).",
+                         "Возвращена не в свой центр: отправлена домой, в \(home)."))
+            case (.sendHome?, nil, _?):
+                print(tr("Returned away from its home centre: kept here for a waiting family.",
+                         "Возвращена не в свой центр: оставлена здесь для семьи из очереди."))
+            case (.sendHome?, nil, nil):
+                print(tr("Returned away from its home centre: send it home once it is ready (rentalctl units send).",
+                         "Возвращена не в свой центр: когда будет готова, отправьте её домой (rentalctl units send)."))
+            case (nil, _, _):
+                break
+            }
         }
     }
 }
@@ -117,56 +118,32 @@ struct Loans: AsyncParsableCommand {
             let page = try await global.client.loans(LoanFilter(centre: centre, family: family, openOnly: !all, overdueOnly: overdue,
                                                                 dueBefore: dueBefore, limit: limit))
             if global.json { return Output.json(page) }
+            let names = try await global.names()
             Output.table(
                 [tr("LOAN", "ВЫДАЧА"), tr("UNIT", "ВЕЩЬ"), tr("TYPE", "ВИД"), tr("FAMILY", "СЕМЬЯ"), tr("CENTRE", "ЦЕНТР"),
                  tr("DUE", "СРОК"), tr("STATE", "СОСТОЯНИЕ")],
                 page.items.map { loan in
-                    ["\(loan.id)", loan.inventoryNumber, loan.itemType, loan.family, loan.centre, Output.date(loan.dueDate),
+                    ["\(loan.id)", loan.inventoryNumber, names.itemType(loan.itemType), loan.family, names.centre(loan.centre), Output.date(loan.dueDate),
                      loan.state == .open ? tr("open", "на руках") : loan.state == .returned ? tr("returned", "возвращена") : tr("lost", "утеряна")]
                 })
         }
     }
 }
 
-struct Stock: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stock", abstract: "Units per centre and item type, by status.")
+struct ShowLoan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "loan", abstract: tr("Show one loan.", "Показать одну выдачу."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("Only this centre.", valueName: "code")) var centre: String?
-    @Option(help: ArgumentHelp("Only this item type.", valueName: "type")) var type: String?
+    @Argument(help: ArgumentHelp(tr("Loan number.", "Номер выдачи."), valueName: "id")) var id: Int64
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
-            let lines = try await global.client.stock(centre: centre, itemType: type)
-            if global.json { return Output.json(Page(items: lines)) }
-            Output.table(
-                [tr("CENTRE", "ЦЕНТР"), tr("TYPE", "ВИД"), tr("AVAILABLE", "В НАЛИЧИИ"), tr("ON LOAN", "ВЫДАНО"),
-                 tr("HELD", "ОТЛОЖЕНО"), tr("SANITISING", "САНОБРАБОТКА"), tr("REPAIR", "РЕМОНТ"), tr("TOTAL", "ВСЕГО")],
-                lines.map { line in
-                    [line.centre, line.itemType, "\(line.count(.available))", "\(line.count(.onLoan))", "\(line.count(.held))",
-                     "\(line.count(.sanitising))", "\(line.count(.inRepair))", "\(line.total)"]
-                })
-        }
-    }
-}
-
-struct Available: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "available", abstract: "Is there a free unit of a type here, and if not, where?")
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "Item type code (e.g. cot).") var type: String
-    @OptionGroup var centre: CentreOption
-
-    func run() async throws {
-        try await perform { () async throws(RentalError) in
-            let answer = try await global.client.availability(of: type, at: centre.resolved)
-            if global.json { return Output.json(answer) }
-            if let here = answer.centre {
-                print(answer.here > 0 ? tr("\(answer.here) free at \(here)", "свободно в \(here): \(answer.here)")
-                                      : tr("none free at \(here)", "в \(here) свободных нет"))
-            }
-            let elsewhere = answer.byCentre.filter { $0.key != answer.centre }.sorted { $0.value > $1.value }
-            if !elsewhere.isEmpty {
-                Output.table([tr("CENTRE", "ЦЕНТР"), tr("FREE", "СВОБОДНО")], elsewhere.map { [$0.key, "\($0.value)"] })
-            }
+            let loan = try await global.client.loan(id)
+            if global.json { return Output.json(loan) }
+            print(tr("Loan \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)) to family \(loan.family) at \(loan.centre)",
+                     "Выдача \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)), семья \(loan.family), \(loan.centre)"))
+            print(tr("issued ", "выдана ") + Output.date(loan.issuedOn) + tr(" by ", ", выдал ") + loan.issuedBy
+                  + tr(", due ", ", срок ") + Output.date(loan.dueDate) + tr(", renewals ", ", продлений ") + "\(loan.renewals)")
+            if let closed = loan.closedBy { print(tr("closed (\(loan.state.rawValue)) by ", "закрыта (\(loan.state.rawValue)), принял ") + closed) }
         }
     }
 }

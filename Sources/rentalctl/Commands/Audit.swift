@@ -1,0 +1,54 @@
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import RentalClient
+import RentalProtocol
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit trail.", subcommands: [List.self, Verify.self],
+                                                    defaultSubcommand: List.self)
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check the audit trail's hash chain; exit 65 at the first broken link.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            var broken = false
+            try await perform { () async throws(RentalError) in
+                let result = try await global.client.verifyAudit()
+                broken = result.firstBroken != nil
+                if global.json { return Output.json(result) }
+                if let first = result.firstBroken {
+                    print(tr("BROKEN at event \(first): \(result.problem ?? "") (\(result.checked) events before it are intact)",
+                             "НАРУШЕНА на записи \(first): \(result.problem ?? "") (\(result.checked) записей до неё целы)"))
+                } else {
+                    print(tr("intact: \(result.checked) events", "цела: \(result.checked) записей"))
+                }
+            }
+            if broken { throw ExitCode(ExitStatus.refused) }
+        }
+    }
+}
+
+extension Audit {
+    struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List audit events.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Events after this sequence number.") var since: Int64 = 0
+    @Option(help: "Only this kind of entity (loan, unit, family, …).") var entity: String?
+    @Option(help: "Only this entity key (with --entity).") var key: String?
+    @Option(help: "At most this many (1–1000).") var limit = 100
+
+    func run() async throws {
+        try await perform { () async throws(RentalError) in
+            let page = try await global.client.audit(since: since, entity: entity, key: key, limit: limit)
+            if global.json { return Output.json(page) }
+            Output.table([tr("SEQ", "№"), tr("WHEN (UTC)", "КОГДА (UTC)"), tr("WHO", "КТО"), tr("WHAT", "ЧТО"), tr("ENTITY", "ОБЪЕКТ")],
+                         page.items.map { ["\($0.sequence)", $0.at.formatted(.iso8601), $0.actor, $0.action, "\($0.entity) \($0.entityKey)"] })
+        }
+    }
+}
+}

@@ -1,0 +1,161 @@
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import RentalClient
+import RentalProtocol
+
+struct Centres: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "centres", abstract: "Centres and their calendars.",
+                                                    subcommands: [List.self, Show.self, Add.self, OpenDays.self, CloseDay.self, RemoveClosure.self, ShiftDueDates.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List centres.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let centres = try await global.client.centres()
+                if global.json { return Output.json(Page(items: centres)) }
+                Output.table([tr("CODE", "КОД"), tr("NAME", "НАЗВАНИЕ"), tr("TIME ZONE", "ЧАСОВОЙ ПОЯС")],
+                             centres.map { [$0.code, $0.name, $0.timeZone] })
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a centre with its closures.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Centre code.") var centre: String
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let found = try await global.client.centre(centre)
+                if global.json { return Output.json(found) }
+                print("\(found.code)  \(found.name)  \(found.timeZone)")
+                print(tr("open: ", "работает: ") + Weekday.allCases.filter(found.openDays.contains).map(Language.current.weekday).joined(separator: ", "))
+                for closure in found.closures {
+                    print(tr("closed ", "закрыт ") + "\(Output.date(closure.firstDay))–\(Output.date(closure.lastDay)) \(closure.note)")
+                }
+            }
+        }
+    }
+
+    struct CloseDay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "close-day", abstract: "Record that a centre is closed on a day (or a run of days).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "First closed day.") var day: LocalDate
+        @Option(help: "Last closed day (default: the same day).") var through: LocalDate?
+        @Option(help: "holiday, emergency or other.") var kind: String = "emergency"
+        @Option(help: "A note for staff.") var note: String?
+        @OptionGroup var centre: CentreOption
+        @Flag(name: .customLong("shift-due-dates"), help: "Also move loans due on the closed days to the next open day.")
+        var shift = false
+
+        func run() async throws {
+            let centreCode = try centre.required()
+            guard let kind = Closure.Kind(rawValue: kind) else { throw ValidationError("--kind must be holiday, emergency or other") }
+            try await perform { () async throws(RentalError) in
+                let closure = try await global.client.addClosure(ClosureRequest(firstDay: day, lastDay: through ?? day, kind: kind, note: note),
+                                                                 centre: centreCode)
+                let moved = shift ? try await global.client.shiftDueDates(centre: centreCode) : []
+                if global.json { return Output.json(closure) }
+                print(tr("\(centreCode) closed \(Output.date(closure.firstDay))–\(Output.date(closure.lastDay)); \(moved.count) loans moved",
+                         "\(centreCode) закрыт \(Output.date(closure.firstDay))–\(Output.date(closure.lastDay)); перенесено выдач: \(moved.count)"))
+            }
+        }
+    }
+
+    /// `mon,tue,…` or Russian `пн,вт,…` as weekdays.
+    static func weekdays(_ text: String) throws -> Set<Weekday> {
+        let names: [String: Weekday] = ["mon": .monday, "tue": .tuesday, "wed": .wednesday, "thu": .thursday, "fri": .friday,
+                                        "sat": .saturday, "sun": .sunday, "пн": .monday, "вт": .tuesday, "ср": .wednesday,
+                                        "чт": .thursday, "пт": .friday, "сб": .saturday, "вс": .sunday]
+        var days: Set<Weekday> = []
+        for part in text.lowercased().split(separator: ",") {
+            let key = String(part.filter { $0 != " " })
+            guard let day = names[key] ?? Weekday(rawValue: key) else {
+                throw ValidationError(tr("open days: '\(key)' is not a weekday; write them like mon,tue,wed,thu,fri",
+                                         "дни работы: «\(key)» — не день недели; пишите так: пн,вт,ср,чт,пт"))
+            }
+            days.insert(day)
+        }
+        guard !days.isEmpty else { throw ValidationError(tr("open days: name at least one day, e.g. mon,tue,wed,thu,fri",
+                                                            "дни работы: назовите хотя бы один день, например пн,вт,ср,чт,пт")) }
+        return days
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: tr("Open a new centre (administrators).", "Добавить центр (администратор)."))
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp(tr("Stable code, Latin letters (e.g. ryabinushka).", "Постоянный код латиницей (например, ryabinushka)."), valueName: "code"))
+        var code: String
+        @Option(help: ArgumentHelp(tr("Name, e.g. «Рябинушка».", "Название, например «Рябинушка»."))) var name: String
+        @Option(help: ArgumentHelp(tr("Region.", "Регион."))) var region: String
+        @Option(name: .customLong("time-zone"), help: ArgumentHelp(tr("IANA time zone, e.g. Asia/Omsk.", "Часовой пояс IANA, например Asia/Omsk."), valueName: "zone"))
+        var timeZone: String
+        @Option(name: .customLong("open-days"), help: ArgumentHelp(tr("Open days, e.g. mon,tue,wed,thu,fri (the default).", "Дни работы, например пн,вт,ср,чт,пт (по умолчанию)."), valueName: "days"))
+        var openDays = "mon,tue,wed,thu,fri"
+
+        func run() async throws {
+            let days = try Centres.weekdays(openDays)
+            try await perform { () async throws(RentalError) in
+                let centre = try await global.client.addCentre(NewCentre(code: code, name: name, region: region, timeZone: timeZone, openDays: days))
+                if global.json { return Output.json(centre) }
+                print(tr("Added centre \(centre.code) (\(centre.name))", "Добавлен центр \(centre.code) («\(centre.name)»)"))
+            }
+        }
+    }
+
+    struct OpenDays: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "open-days", abstract: tr("Set the days a centre is open (administrators).", "Задать дни работы центра (администратор)."))
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(tr("The days, e.g. mon,tue,wed,thu,fri.", "Дни, например пн,вт,ср,чт,пт."), valueName: "days")) var days: String
+        @OptionGroup var centre: CentreOption
+
+        func run() async throws {
+            let centreCode = try centre.required()
+            let set = try Centres.weekdays(days)
+            try await perform { () async throws(RentalError) in
+                let updated = try await global.client.setOpenDays(set, centre: centreCode)
+                if global.json { return Output.json(updated) }
+                print(tr("\(updated.code) is open: ", "\(updated.code) работает: ")
+                      + Weekday.allCases.filter(updated.openDays.contains).map(Language.current.weekday).joined(separator: ", "))
+            }
+        }
+    }
+
+    struct RemoveClosure: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "remove-closure", abstract: tr("Remove a closure (its number is in `centres show`).", "Отменить закрытие (номер — в `centres show`)."))
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(tr("The closure's number.", "Номер закрытия."), valueName: "id")) var id: Int64
+        @OptionGroup var centre: CentreOption
+
+        func run() async throws {
+            let centreCode = try centre.required()
+            try await perform { () async throws(RentalError) in
+                try await global.client.removeClosure(id, centre: centreCode)
+                if global.json { return Output.json(["removed": id]) }
+                print(tr("Closure \(id) removed from \(centreCode)", "Закрытие \(id) отменено в \(centreCode)"))
+            }
+        }
+    }
+
+    struct ShiftDueDates: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "shift-due-dates", abstract: tr("Move loans due on closed days to the next open day.", "Перенести сроки, выпавшие на дни закрытия, на следующий рабочий день."))
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var centre: CentreOption
+
+        func run() async throws {
+            let centreCode = try centre.required()
+            try await perform { () async throws(RentalError) in
+                let moved = try await global.client.shiftDueDates(centre: centreCode)
+                if global.json { return Output.json(Page(items: moved)) }
+                print(tr("\(moved.count) loans moved", "Перенесено выдач: \(moved.count)"))
+                for loan in moved { print("\(loan.id)  \(loan.inventoryNumber)  \(Output.date(loan.dueDate))") }
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import RentalClient
+import RentalProtocol
+
+/// How reservations read in a table or a sentence.
+enum ReservationText {
+    static func state(_ state: ReservationState) -> String {
+        switch state {
+        case .waiting: tr("waiting", "в очереди")
+        case .held: tr("held", "отложена")
+        case .fulfilled: tr("fulfilled", "выдана")
+        case .expired: tr("expired", "истекла")
+        case .cancelled: tr("cancelled", "отменена")
+        }
+    }
+
+    /// Position, hold or outcome in a few words.
+    static func detail(_ reservation: Reservation) -> String {
+        switch reservation.state {
+        case .waiting:
+            var text = tr("#\(reservation.position) in the queue", "\(reservation.position)-я в очереди")
+            if let expected = reservation.expectedBy { text += tr(", expected by ", ", ожидается к ") + Output.date(expected) }
+            if let skip = reservation.skipReason { text += tr(", passed over: ", ", пропущена: ") + skip }
+            return text
+        case .held:
+            return tr("unit \(reservation.heldUnit ?? "?") held until ", "вещь \(reservation.heldUnit ?? "?") отложена до ")
+                + (reservation.pickupBy.map(Output.dueDate) ?? "?")
+        case .fulfilled, .expired, .cancelled:
+            return reservation.closeReason ?? ""
+        }
+    }
+
+    /// The sentence after `rentalctl reserve` or `reservations show`.
+    static func describe(_ reservation: Reservation) {
+        print(tr("Reservation \(reservation.id): family \(reservation.family), \(reservation.itemType) at \(reservation.centre) — ",
+                 "Бронь \(reservation.id): семья \(reservation.family), \(reservation.itemType) в центре \(reservation.centre) — ")
+              + state(reservation.state) + ", " + detail(reservation))
+        if let proposal = reservation.proposal {
+            print(tr("A free unit stands at \(proposal.from): staff there can send it with",
+                     "Свободная вещь есть в центре \(proposal.from): там её можно отправить командой"))
+            print("  rentalctl units send \(proposal.unit) --to \(proposal.to) --reservation \(proposal.reservation) --centre \(proposal.from)")
+        }
+    }
+
+    static func table(_ reservations: [Reservation]) {
+        Output.table([tr("ID", "№"), tr("FAMILY", "СЕМЬЯ"), tr("TYPE", "ВИД"), tr("CENTRE", "ЦЕНТР"), tr("STATE", "СОСТОЯНИЕ"),
+                      tr("DETAIL", "ПОДРОБНО")],
+                     reservations.map { ["\($0.id)", $0.family, $0.itemType, $0.centre, state($0.state), detail($0)] })
+    }
+}
+
+struct Reserve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reserve", abstract: "Put a family on the waiting list for an item type (held at once when one is free).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("Family reference number.", valueName: "ref")) var family: String
+    @Option(help: ArgumentHelp("Item type code (e.g. cot).", valueName: "type")) var type: String
+    @OptionGroup var centre: CentreOption
+
+    func run() async throws {
+        let centreCode = try centre.required()
+        try await perform { () async throws(RentalError) in
+            let reservation = try await global.client.reserve(ReservationRequest(family: family, itemType: type, centre: centreCode))
+            if global.json { return Output.json(reservation) }
+            ReservationText.describe(reservation)
+        }
+    }
+}
+
+struct Reservations: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reservations", abstract: "Waiting lists: list, show and cancel reservations.",
+        subcommands: [List.self, Show.self, Cancel.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "A family's reservations, or the queue for a type at a centre.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("A family's reservations.", valueName: "ref")) var family: String?
+        @Option(help: ArgumentHelp("The queue for this item type (at --centre).", valueName: "type")) var type: String?
+        @OptionGroup var centre: CentreOption
+
+        func run() async throws {
+            let centreCode = family == nil ? try centre.required() : nil
+            guard family != nil || type != nil else {
+                throw ValidationError(tr("Name a family with --family, or a type with --type.", "Укажите семью (--family) или вид (--type)."))
+            }
+            try await perform { () async throws(RentalError) in
+                let list = if let family { try await global.client.reservations(family: family) }
+                    else { try await global.client.reservations(itemType: type ?? "", centre: centreCode ?? "") }
+                if global.json { return Output.json(Page(items: list)) }
+                guard !list.isEmpty else { return print(tr("No reservations.", "Броней нет.")) }
+                ReservationText.table(list)
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One reservation, with a transfer proposal.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The reservation number.") var id: Int64
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let reservation = try await global.client.reservation(id)
+                if global.json { return Output.json(reservation) }
+                ReservationText.describe(reservation)
+            }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cancel", abstract: "Take a family off the waiting list (a held unit goes to the next family).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The reservation number.") var id: Int64
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                try await global.client.cancelReservation(id)
+                if global.json { return Output.json(["cancelled": id]) }
+                print(tr("Reservation \(id) cancelled.", "Бронь \(id) отменена."))
+            }
+        }
+    }
+}
+
+struct Holds: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "holds", abstract: "Units held for families, ready for pickup.",
+        subcommands: [List.self, Cancel.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Holds at a centre, soonest deadline first.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var centre: CentreOption
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let holds = try await global.client.holds(centre: centre.resolved)
+                if global.json { return Output.json(Page(items: holds)) }
+                guard !holds.isEmpty else { return print(tr("Nothing is held.", "Отложенных вещей нет.")) }
+                Output.table([tr("ID", "№"), tr("UNIT", "ВЕЩЬ"), tr("TYPE", "ВИД"), tr("FAMILY", "СЕМЬЯ"), tr("CENTRE", "ЦЕНТР"),
+                              tr("PICK UP BY", "ЗАБРАТЬ ДО")],
+                             holds.map { ["\($0.id)", $0.heldUnit ?? "", $0.itemType, $0.family, $0.centre,
+                                          $0.pickupBy.map(Output.dueDate) ?? ""] })
+            }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a hold; the unit goes to the next family.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The reservation number of the hold.") var id: Int64
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let cancelled = try await global.client.cancelHold(id)
+                if global.json { return Output.json(cancelled) }
+                print(tr("Hold \(id) cancelled; unit \(cancelled.heldUnit ?? "?") went on to the next family or back to the shelf.",
+                         "Бронь \(id) отменена; вещь \(cancelled.heldUnit ?? "?") передана следующей семье или возвращена на полку."))
+            }
+        }
+    }
+}
+
+struct Recall: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recall", abstract: "Recall an item type (administrators), or lift a recall.",
+        subcommands: [Run.self, Lift.self], defaultSubcommand: Run.self)
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run", abstract: "Take every free and held unit of a type out of circulation and list its open loans.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Item type code.") var type: String
+        @Option(help: "Why (the manufacturer's notice).") var note: String?
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let report = try await global.client.recall(RecallRunRequest(itemType: type, note: note))
+                if global.json { return Output.json(report) }
+                print(tr("\(type) recalled: \(report.withdrawnUnits.count) free units withdrawn, \(report.releasedHolds.count) holds released, \(report.closedReservations.count) reservations closed.",
+                         "\(type) отозван: изъято свободных вещей — \(report.withdrawnUnits.count), снято броней — \(report.releasedHolds.count), закрыто очередей — \(report.closedReservations.count)."))
+                guard !report.openLoans.isEmpty else { return }
+                print(tr("Call these families back:", "Позвоните этим семьям:"))
+                Output.table([tr("LOAN", "ВЫДАЧА"), tr("UNIT", "ВЕЩЬ"), tr("FAMILY", "СЕМЬЯ"), tr("CENTRE", "ЦЕНТР")],
+                             report.openLoans.map { ["\($0.id)", $0.inventoryNumber, $0.family, $0.centre] })
+            }
+        }
+    }
+
+    struct Lift: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lift", abstract: "Return a recalled type to service once each unit passed a safety check.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Item type code.") var type: String
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let lifted = try await global.client.liftRecall(itemType: type)
+                if global.json { return Output.json(lifted) }
+                print(tr("The recall of \(type) is lifted.", "Отзыв \(type) снят."))
+            }
+        }
+    }
+}

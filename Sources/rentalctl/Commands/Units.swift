@@ -1,0 +1,97 @@
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import RentalClient
+import RentalProtocol
+
+struct Units: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "units", abstract: "Register, show, list and retire units.",
+                                                    subcommands: [List.self, Show.self, Add.self, SafetyCheck.self, Retire.self, Send.self, Receive.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List units.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("Only this centre.", valueName: "code")) var centre: String?
+        @Option(help: ArgumentHelp("Only this item type.", valueName: "type")) var type: String?
+        @Option(help: "Only this status.") var status: UnitStatus?
+        @Option(help: "At most this many (1–1000).") var limit = 100
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let page = try await global.client.units(centre: centre, itemType: type, status: status, limit: limit)
+                if global.json { return Output.json(page) }
+                let names = try await global.names()
+                Output.table([tr("UNIT", "ВЕЩЬ"), tr("TYPE", "ВИД"), tr("CENTRE", "ЦЕНТР"), tr("STATUS", "СОСТОЯНИЕ")],
+                             page.items.map { [$0.inventoryNumber, names.itemType($0.itemType), names.centre($0.currentCentre), Language.current.status($0.status)] })
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one unit.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Inventory number.") var unit: String
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let unit = try await global.client.unit(unit)
+                if global.json { return Output.json(unit) }
+                print("\(unit.inventoryNumber)  \(unit.itemType)  \(Language.current.status(unit.status))  \(unit.currentCentre)")
+                if let check = unit.lastSafetyCheck { print(tr("last safety check: ", "последняя проверка: ") + Output.date(check)) }
+            }
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a new unit at its home centre.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Inventory number.") var unit: String
+        @Option(help: "Item type code.") var type: String
+        @OptionGroup var centre: CentreOption
+        @Option(help: "Condition.") var condition: Condition = .new
+
+        func run() async throws {
+            let centreCode = try centre.required()
+            try await perform { () async throws(RentalError) in
+                let added = try await global.client.addUnit(NewUnit(inventoryNumber: unit, itemType: type, centre: centreCode, condition: condition))
+                if global.json { return Output.json(added) }
+                print(tr("Registered \(added.inventoryNumber) at \(added.homeCentre)", "Вещь \(added.inventoryNumber) поставлена на учёт в \(added.homeCentre)"))
+            }
+        }
+    }
+
+    struct Retire: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "retire", abstract: "Take a unit out of service for good.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Inventory number.") var unit: String
+        @Option(help: "Why.") var note: String?
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let retired = try await global.client.changeUnit(unit, UnitStatusRequest(change: .retire, note: note))
+                if global.json { return Output.json(retired) }
+                print(tr("\(retired.inventoryNumber) retired", "\(retired.inventoryNumber) списана"))
+            }
+        }
+    }
+
+    struct SafetyCheck: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "safety-check", abstract: tr("Record an electrical safety check of a unit.", "Записать проверку электробезопасности вещи."))
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."), valueName: "unit")) var unit: String
+        @Flag(help: ArgumentHelp(tr("The unit failed the check (it goes to repair).", "Вещь проверку не прошла (уходит в ремонт)."))) var failed = false
+        @Option(help: ArgumentHelp(tr("The day of the check (default: today).", "День проверки (по умолчанию сегодня)."), valueName: "date")) var on: LocalDate?
+
+        func run() async throws {
+            try await perform { () async throws(RentalError) in
+                let checked = try await global.client.recordSafetyCheck(unit, SafetyCheckRequest(on: on ?? Output.today(), passed: !failed))
+                if global.json { return Output.json(checked) }
+                print(tr("\(checked.inventoryNumber): safety check recorded; now \(Language.current.status(checked.status))",
+                         "\(checked.inventoryNumber): проверка записана; сейчас — \(Language.current.status(checked.status))"))
+            }
+        }
+    }
+}
