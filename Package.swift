@@ -42,16 +42,18 @@ let package = Package(
             ]
         ),
         .target(name: "RentalProtocol", dependencies: ["RentalModel"]),
-        // Pages people look at (HTML from Mustache templates) and CSV for spreadsheets, from RentalModel's
-        // values; used by rentald. Report pages under Report/, templates under Templates/.
+        // What a person reads: HTML pages rendered from Mustache templates (papers at the desk, labels, the
+        // report page) and report CSV for spreadsheets. Report code under Report/, templates under Templates/.
         .target(
             name: "RentalPages",
-            dependencies: [
-                "RentalModel",
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "CSV", package: "CSV.swift"),
-            ],
+            dependencies: ["RentalModel", "CQRencode", .product(name: "Mustache", package: "swift-mustache"),
+                           .product(name: "CSV", package: "CSV.swift")],
             resources: [.copy("Templates")]
+        ),
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
         ),
         .target(
             name: "RentalClient",
@@ -103,7 +105,7 @@ let package = Package(
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(
             name: "RentaldTests",
-            dependencies: ["RentalClient", "RentalKit", "RentalProtocol", .product(name: "Yams", package: "Yams")],
+            dependencies: ["RentalClient", "RentalKit", "RentalProtocol", "RentalPages", .product(name: "Yams", package: "Yams")],
             exclude: ["Snapshots"]
         ),
         .testTarget(

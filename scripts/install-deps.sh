@@ -2,7 +2,9 @@
 # Installs the system packages RentalKit builds and tests against (Debian 12), when they are missing.
 set -euo pipefail
 
-packages=(libsqlite3-dev libsystemd-dev curl chromium poppler-utils)  # chromium, poppler-utils: the report page tests (headless print, pdftotext, pdftoppm)
+# libqrencode-dev: QR codes on labels (build); chromium, poppler-utils, zbar-tools: the papers' tests print
+# with headless Chromium, read PDFs back (pdftotext, pdftoppm, pdfinfo) and decode QR codes (zbarimg); the report page's tests too.
+packages=(libsqlite3-dev libsystemd-dev curl libqrencode-dev chromium poppler-utils zbar-tools)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

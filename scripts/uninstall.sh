@@ -64,7 +64,7 @@ files=(
     "$DATADIR/doc/rentalkit/rentald.conf.example" "$MANDIR/man8/rentald.8"
 )
 shopt -s nullglob
-for template in "$DESTDIR$DATADIR"/rentald/RentalKit_RentalPages.resources/Templates/*.mustache; do
+for template in "$DESTDIR$DATADIR"/rentald/templates/*.mustache "$DESTDIR$DATADIR"/rentald/templates/README.md; do
     files+=("${template#"$DESTDIR"}")
 done
 for page in "$DESTDIR$MANDIR"/man1/rentalctl.1 "$DESTDIR$MANDIR"/man1/rentalctl.*.1; do
@@ -77,9 +77,7 @@ for file in "${files[@]}"; do
         echo "  removed $file"
     fi
 done
-rmdir "$DESTDIR$DATADIR/doc/rentalkit" 2>/dev/null || true
-rmdir "$DESTDIR$DATADIR/rentald/RentalKit_RentalPages.resources/Templates" "$DESTDIR$DATADIR/rentald/RentalKit_RentalPages.resources" \
-    "$DESTDIR$DATADIR/rentald" 2>/dev/null || true
+rmdir "$DESTDIR$DATADIR/doc/rentalkit" "$DESTDIR$DATADIR/rentald/templates" "$DESTDIR$DATADIR/rentald" 2>/dev/null || true
 
 if [[ -z $DESTDIR ]]; then
     if [[ -d /run/systemd/system ]]; then

@@ -27,6 +27,7 @@ struct RentalCtl: AsyncParsableCommand {
         subcommands: [
             Status.self, Checkout.self, Return.self, Renew.self, Lost.self, Loans.self, ShowLoan.self, Stock.self, Available.self,
             Families.self, Units.self, Catalogue.self, Centres.self, Rules.self, Overdue.self, Notices.self, Backup.self, Audit.self,
+            Print.self,
             Reserve.self, Reservations.self, Holds.self, Transfers.self, Recall.self,
             ReportCommand.self,
         ])

@@ -12,6 +12,7 @@ struct API: HTTPHandler {
     let store: RentalStore
     let access: AccessControl
     let notices: NoticeService
+    let papers: PaperService
     let backupDirectory: String
     let startedAt: Date
     let version: String

@@ -37,8 +37,8 @@ enum ConfigParser {
             if trimmed.hasPrefix("[") {
                 guard trimmed.hasSuffix("]") else { throw fail("a section header must end with ']'") }
                 section = String(trimmed.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-                guard ["daemon", "store", "limits", "policy", "access", "notices"].contains(section) else {
-                    throw fail("unknown section [\(section)]; known: [daemon], [store], [limits], [policy], [access], [notices]")
+                guard ["daemon", "store", "limits", "policy", "access", "notices", "documents", "staff"].contains(section) else {
+                    throw fail("unknown section [\(section)]; known: [daemon], [store], [limits], [policy], [access], [notices], [documents], [staff]")
                 }
                 continue
             }
@@ -133,6 +133,8 @@ enum ConfigParser {
             }
             config.access.staff[centre] = try subjects(value, key: key, fail: fail)
             config.access.staffLines[centre] = line
+        case ("documents", _), ("staff", _):
+            try PaperConfig.apply(section: section, key: key, value: value, to: &config, fail: fail)
         default:
             throw unknown()
         }

@@ -37,9 +37,17 @@ struct Daemon {
         let (fd, boundPath) = try listeningSocket()
         let access = AccessControl(settings.config.access)
         let notices = NoticeService(store: store, settings: settings.config.notices, logger: logger)
-        let api = API(store: store, access: access, notices: notices, backupDirectory: settings.backupDirectory,
+        let papers: PaperService
+        do {
+            papers = PaperService(templates: try PaperService.templates(for: settings.config), config: settings.config, logger: logger)
+        } catch {
+            throw Failure(description: "\(error)", exitCode: 78)
+        }
+        let api = API(store: store, access: access, notices: notices, papers: papers, backupDirectory: settings.backupDirectory,
                       startedAt: Date(), version: RentalVersion.current, logger: logger)
         let server = HTTPServer(fd: fd, limits: settings.config.limits, handler: api, logger: logger)
+        // Holds that lapsed while the daemon was down expire before the first request is served.
+        await notices.holdsPass(expire: true, reason: "start-up")
 
         logger.info("rentald \(RentalVersion.current) serving", metadata: [
             "socket": "\(boundPath ?? "from systemd")", "store": "\(settings.storePath)",
@@ -51,7 +59,7 @@ struct Daemon {
             group.addTask { try await server.run() }
             group.addTask { await self.watch(store) }
             group.addTask { await notices.run() }
-            group.addTask { await self.handleSignals(signals, server: server, access: access, store: store) }
+            group.addTask { await self.handleSignals(signals, server: server, access: access, papers: papers, store: store) }
             notifier.ready()
             await reportStatus(store)
             defer { group.cancelAll() }
@@ -129,10 +137,10 @@ struct Daemon {
 
     /// SIGHUP reloads; SIGTERM or SIGINT begin a clean stop. Runs until cancelled.
     private func handleSignals(_ signals: UnixSignalsSequence, server: HTTPServer, access: AccessControl,
-                               store: RentalStore) async {
+                               papers: PaperService, store: RentalStore) async {
         for await signal in signals {
             if signal == .sighup {
-                await reload(access: access, store: store)
+                await reload(access: access, papers: papers, store: store)
             } else {
                 logger.info("stopping: finishing requests in flight", metadata: ["signal": "\(signal)"])
                 notifier.stopping()
@@ -142,7 +150,7 @@ struct Daemon {
     }
 
     /// Re-reads the configuration file; a bad one is logged and the running configuration kept.
-    private func reload(access: AccessControl, store: RentalStore) async {
+    private func reload(access: AccessControl, papers: PaperService, store: RentalStore) async {
         notifier.reloading()
         defer { notifier.ready() }
         guard let file = settings.configFile else {
@@ -153,6 +161,7 @@ struct Daemon {
             let new = try Settings.load(file)
             try Settings.checkCentres(new, file: file, known: try await store.centres().map(\.code))
             access.replace(new.access)
+            papers.reload(new)
             LogLevelControl.shared.set(new.logLevel)
             if new.limits != settings.config.limits || new.synchronous != settings.config.synchronous
                 || new.groupCommit != settings.config.groupCommit

@@ -30,6 +30,36 @@ struct DaemonConfig: Sendable, Equatable {
     var access = AccessRules()
     /// Overdue notices (`[notices]`).
     var notices = Notices()
+    /// Papers and labels (`[documents]`).
+    var documents = Documents()
+    /// Display names of staff on papers, by Unix user name (`[staff]`).
+    var staffNames: [String: String] = [:]
+
+    /// The `[documents]` section.
+    struct Documents: Sendable, Equatable {
+        /// The administrator's templates, which win over the shipped ones (`templates`).
+        var templateDirectory = PaperConfig.systemTemplateDirectory
+        /// Copies of each loan document per print, 1 or 2 (`copies`).
+        var copies = 1
+        /// Label sheet grid (`label_grid = 3x8`).
+        var labelColumns = 3
+        /// See ``labelColumns``.
+        var labelRows = 8
+        /// What a label's QR code encodes: nil for the inventory number, else a URL with `{number}`
+        /// (`label_url`).
+        var labelURL: String?
+        /// The organisation every centre belongs to (`organisation`).
+        var organisation = ""
+        /// Per centre: `organisation.CODE`, `address.CODE`, `head.CODE`.
+        var centres: [String: CentreFacts] = [:]
+    }
+
+    /// What papers say about one centre beyond the store.
+    struct CentreFacts: Sendable, Equatable {
+        var organisation: String?
+        var address = ""
+        var head = ""
+    }
 
     /// The `[notices]` section.
     struct Notices: Sendable, Equatable {

@@ -75,6 +75,14 @@ struct Rentald: AsyncParsableCommand {
             }
         }
         if checkConfig {
+            do {
+                let templates = try PaperService.templates(for: settings.config)
+                let admin = templates.files.values.filter { !$0.hasPrefix(settings.config.documents.templateDirectory + "/") }.count
+                print("rentald: templates OK (\(templates.files.count - admin) from \(settings.config.documents.templateDirectory), \(admin) shipped)")
+            } catch {
+                FileHandle.standardError.write(Data("rentald: \(error)\n".utf8))
+                throw ExitCode(78)
+            }
             print("rentald: configuration OK (\(settings.configFile ?? "embedded default"); store \(settings.storePath))")
             return
         }

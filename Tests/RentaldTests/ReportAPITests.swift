@@ -219,7 +219,7 @@ struct ReportAPITests {
     /// The share of dark pixels on the first page of a PDF (poppler's `pdftoppm`, grey levels, 40 dpi).
     static func darkShare(ofFirstPageOf pdf: URL) throws -> Double {
         let base = pdf.deletingPathExtension().path + "-page"
-        try HeadlessChromium.runTool("pdftoppm", ["-gray", "-r", "40", "-f", "1", "-l", "1", "-singlefile", pdf.path, base])
+        try ReportTools.run("pdftoppm", ["-gray", "-r", "40", "-f", "1", "-l", "1", "-singlefile", pdf.path, base])
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: base + ".pgm")))
         // P5\n<width> <height>\n255\n<pixels>
         var fields: [String] = []
@@ -235,7 +235,7 @@ struct ReportAPITests {
             }
         }
         guard fields.first == "P5", let width = Int(fields[1]), let height = Int(fields[2]), width * height > 0,
-              bytes.count - index >= width * height else { throw ChromiumError("pdftoppm wrote no grey map") }
+              bytes.count - index >= width * height else { throw ReportToolError("pdftoppm wrote no grey map") }
         let pixels = bytes[index..<(index + width * height)]
         return Double(pixels.filter { $0 < 128 }.count) / Double(width * height)
     }
@@ -247,7 +247,7 @@ struct ReportAPITests {
 enum RecordingProxy {
     static func requests(rendering html: String) throws -> [String] {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw ChromiumError("no socket") }
+        guard listener >= 0 else { throw ReportToolError("no socket") }
         defer { close(listener) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -255,7 +255,7 @@ enum RecordingProxy {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
-        guard bound == 0, listen(listener, 64) == 0 else { throw ChromiumError("cannot listen") }
+        guard bound == 0, listen(listener, 64) == 0 else { throw ReportToolError("cannot listen") }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
         let port = Int(UInt16(bigEndian: address.sin_port))
         let seen = Recorded()
@@ -278,7 +278,7 @@ enum RecordingProxy {
         defer { try? FileManager.default.removeItem(at: directory) }
         let page = directory.appendingPathComponent("page.html")
         try html.write(to: page, atomically: true, encoding: .utf8)
-        try HeadlessChromium.runTool("chromium", [
+        try ReportTools.run("chromium", [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
             "--proxy-server=127.0.0.1:\(port)", "--proxy-bypass-list=<-loopback>",
             "--user-data-dir=\(directory.appendingPathComponent("profile").path)", "--virtual-time-budget=5000",
@@ -301,4 +301,46 @@ enum RecordingProxy {
         func add(_ line: String) { lock.lock(); stored.append(line); lock.unlock() }
         var lines: [String] { lock.lock(); defer { lock.unlock() }; return stored }
     }
+}
+
+/// Runs the command-line tools these tests need beside Chromium (pdftoppm; Chromium itself through a
+/// recording proxy), with a time limit.
+enum ReportTools {
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String], timeout: TimeInterval = 60) throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        guard let executable = (path.split(separator: ":").map(String.init) + ["/usr/bin", "/bin"])
+            .map({ $0 + "/" + tool }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw ReportToolError("\(tool) is not installed")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = FileManager.default.temporaryDirectory.path
+        process.environment = environment
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close(); try? FileManager.default.removeItem(at: log) }
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            process.terminate()
+            throw ReportToolError("\(tool) did not finish within \(Int(timeout)) s")
+        }
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        guard process.terminationStatus == 0 else {
+            throw ReportToolError("\(tool) exited with \(process.terminationStatus): \(output.suffix(2000))")
+        }
+        return output
+    }
+}
+
+struct ReportToolError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

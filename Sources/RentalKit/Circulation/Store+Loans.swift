@@ -90,7 +90,7 @@ extension RentalStore {
             try self.fulfilReservation(db, hold: hold?.id, familyID: familyID, typeID: typeID, centreID: centreID,
                                        loanID: loanID, who: who)
             var details = ["unit": unit.inventoryNumber, "family": family.reference, "centre": centre.code,
-                           "due": due.description, "rule": "\(rule.id)"]
+                           "due": due.description, "rule": "\(rule.id)", "condition": unit.condition.rawValue]
             if backdated { details["backdatedTo"] = issuedOn.description }
             try self.audit(db, who, backdated ? "loan.checkout.backdated" : "loan.checkout", "loan", "\(loanID)", details)
             // What reading the row back would give (the instant at the store's millisecond precision).

@@ -35,7 +35,7 @@ public enum ReportPage {
 }
 
 /// Where the templates are: the target's resource bundle beside the executable (as SwiftPM builds it), or
-/// installed under `<prefix>/share/rentald/` (scripts/install.sh) for `<prefix>/sbin/rentald`. Found by
+/// installed in `<prefix>/share/rentald/templates` (scripts/install.sh) for `<prefix>/sbin/rentald`. Found by
 /// path rather than through `Bundle.module`, whose accessor stops the process when the bundle is missing.
 enum ReportTemplates {
     static let bundleName = "RentalKit_RentalPages.resources"
@@ -44,10 +44,12 @@ enum ReportTemplates {
         let executable = Bundle.main.executableURL?.resolvingSymlinksInPath()
             ?? URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
         let here = executable.deletingLastPathComponent()
+        // As the papers' TemplateSet looks: the bundle in a build tree, then where install.sh puts them.
         let candidates = [
-            here.appendingPathComponent(bundleName),
-            here.deletingLastPathComponent().appendingPathComponent("share/rentald").appendingPathComponent(bundleName),
-        ].map { $0.appendingPathComponent("Templates") }
+            here.appendingPathComponent(bundleName).appendingPathComponent("Templates"),
+            here.deletingLastPathComponent().appendingPathComponent("share/rentald/templates"),
+            URL(fileURLWithPath: "/usr/share/rentald/templates"),
+        ]
         return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("report-page.mustache").path) }
     }()
 }

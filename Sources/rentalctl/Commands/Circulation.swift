@@ -24,7 +24,7 @@ struct Checkout: AsyncParsableCommand {
         let issuedAt = issuedOn.map { $0.startOfDay(in: .gmt).addingTimeInterval(12 * 3600) }
         try await perform { () async throws(RentalError) in
             let loan = try await global.client.checkout(
-                CheckoutRequest(family: family, unit: unit, centre: centreCode, issuedAt: issuedAt), idempotencyKey: key)
+                CheckoutRequest(family: family, unit: ScannedCode.inventoryNumber(unit), centre: centreCode, issuedAt: issuedAt), idempotencyKey: key)
             if global.json { return Output.json(loan) }
             print(tr("Loan \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)) to family \(loan.family), due \(Output.dueDate(loan.dueDate))",
                      "Выдача \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)) семье \(loan.family), вернуть до \(Output.dueDate(loan.dueDate))"))
@@ -43,7 +43,7 @@ struct Return: AsyncParsableCommand {
     func run() async throws {
         let centreCode = try centre.required()
         try await perform { () async throws(RentalError) in
-            let receipt = try await global.client.returnUnit(ReturnRequest(unit: unit, centre: centreCode, condition: condition, note: note))
+            let receipt = try await global.client.returnUnit(ReturnRequest(unit: ScannedCode.inventoryNumber(unit), centre: centreCode, condition: condition, note: note))
             if global.json { return Output.json(receipt) }
             let next = Language.current.status(receipt.unitStatus)
             print(tr("Returned \(receipt.loan.inventoryNumber) (loan \(receipt.loan.id))\(receipt.wasOverdue ? ", late" : ""); the unit goes to: \(next)",

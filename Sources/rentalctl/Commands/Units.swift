@@ -37,7 +37,7 @@ struct Units: AsyncParsableCommand {
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
-                let unit = try await global.client.unit(unit)
+                let unit = try await global.client.unit(ScannedCode.inventoryNumber(unit))
                 if global.json { return Output.json(unit) }
                 print("\(unit.inventoryNumber)  \(unit.itemType)  \(Language.current.status(unit.status))  \(unit.currentCentre)")
                 if let check = unit.lastSafetyCheck { print(tr("last safety check: ", "последняя проверка: ") + Output.date(check)) }
@@ -71,7 +71,7 @@ struct Units: AsyncParsableCommand {
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
-                let retired = try await global.client.changeUnit(unit, UnitStatusRequest(change: .retire, note: note))
+                let retired = try await global.client.changeUnit(ScannedCode.inventoryNumber(unit), UnitStatusRequest(change: .retire, note: note))
                 if global.json { return Output.json(retired) }
                 print(tr("\(retired.inventoryNumber) retired", "\(retired.inventoryNumber) списана"))
             }
@@ -87,7 +87,7 @@ struct Units: AsyncParsableCommand {
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
-                let checked = try await global.client.recordSafetyCheck(unit, SafetyCheckRequest(on: on ?? Output.today(), passed: !failed))
+                let checked = try await global.client.recordSafetyCheck(ScannedCode.inventoryNumber(unit), SafetyCheckRequest(on: on ?? Output.today(), passed: !failed))
                 if global.json { return Output.json(checked) }
                 print(tr("\(checked.inventoryNumber): safety check recorded; now \(Language.current.status(checked.status))",
                          "\(checked.inventoryNumber): проверка записана; сейчас — \(Language.current.status(checked.status))"))

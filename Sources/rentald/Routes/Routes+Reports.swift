@@ -47,7 +47,7 @@ extension API {
                 page = try ReportPage.html(value, language: language)
             } catch {
                 logger.error("report page not rendered", metadata: ["problem": "\(error)"])
-                throw RentalError(.storageFailure, "the report page's templates are not installed (share/rentald beside the daemon's sbin)")
+                throw RentalError(.storageFailure, "the report page's templates are not installed (share/rentald/templates beside the daemon's sbin)")
             }
             return Self.document(Data(page.utf8), type: "text/html; charset=utf-8")
         }
