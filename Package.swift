@@ -25,10 +25,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(name: "RentalModel"),
@@ -43,10 +43,12 @@ let package = Package(
             ]
         ),
         .target(name: "RentalProtocol", dependencies: ["RentalModel"]),
-        // What a person reads: HTML pages rendered from Mustache templates (papers at the desk, labels).
+        // What a person reads: HTML pages rendered from Mustache templates (papers at the desk, labels, the
+        // report page) and report CSV for spreadsheets. Report code under Report/, templates under Templates/.
         .target(
             name: "RentalPages",
-            dependencies: ["RentalModel", "CQRencode", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["RentalModel", "CQRencode", .product(name: "Mustache", package: "swift-mustache"),
+                           .product(name: "CSV", package: "CSV.swift")],
             resources: [.copy("Templates")]
         ),
         .systemLibrary(

@@ -11,6 +11,7 @@
 #   4. rentalctl one-shot whole-process time vs curl --unix-socket for the same request;
 #   5. rentald's memory idle with the demo store, and with the 1M-loan store after the listing;
 #   6. spawn → READY=1 with the 1M-loan store, vs PRAGMA quick_check alone;
+#   6b. the summary report over a year of that store (RentalStore in-process) vs its raw SQL statements;
 #   7. CSV import of 100,000 units vs a raw SQLite insert of the same rows;
 #   8. benchmarks/peer/run.sh (compendium-ils), when present: its lines go into the table.
 #
@@ -22,7 +23,7 @@
 #   --no-build        use the binaries already in the scratch path
 #   --group-commit    auto (default): measure group commit off and on when rentald accepts the key, else its
 #                     default only; off: never pass the key
-#   --only LIST       comma-separated subset: checkout,socket,overdue,memory,oneshot,startup,import (development)
+#   --only LIST       comma-separated subset: checkout,socket,overdue,reports,memory,oneshot,startup,import (development)
 #
 # Environment:
 #   BENCH_SCRATCH     SwiftPM scratch path of the release build (default .build-release, as

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 # libqrencode-dev: QR codes on labels (build); chromium, poppler-utils, zbar-tools: the papers' tests print
-# with headless Chromium, read PDFs back (pdftotext, pdftoppm, pdfinfo) and decode QR codes (zbarimg).
+# with headless Chromium, read PDFs back (pdftotext, pdftoppm, pdfinfo) and decode QR codes (zbarimg); the report page's tests too.
 # openssh-server and openssh-client: Tests/system/ssh-test.sh starts its own sshd on a spare port.
 packages=(libsqlite3-dev libsystemd-dev curl libqrencode-dev chromium poppler-utils zbar-tools openssh-client openssh-server)
 missing=()

@@ -17,7 +17,7 @@ struct BenchOptions: Sendable {
     /// `auto`: measure with group commit off and on when rentald accepts `[store] group_commit`, else only
     /// its default; `off`: never pass the key.
     var groupCommit = "auto"
-    /// Figures to run (all when empty): checkout, socket, overdue, oneshot, memory, startup, json, holds.
+    /// Figures to run (all when empty): checkout, socket, overdue, reports, oneshot, memory, startup, json, holds.
     var only: Set<String> = []
 
     /// Seconds each socket checkout configuration runs.

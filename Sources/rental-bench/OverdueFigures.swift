@@ -164,6 +164,10 @@ struct OverdueFigures {
         let expected = store.overdue
         let times = options.repeats
 
+        if options.runs("reports") {
+            try await ReportFigures(options: options, record: record).run(storePath: store.path, size: size)
+        }
+
         if options.runs("overdue") {
             let raw = try await median("raw SQLite, one statement", times: times, expected: expected) { try Self.rawSingle(store.path) }
             let rawLabel = "raw SQLite, one statement: \(Format.millis(raw))"

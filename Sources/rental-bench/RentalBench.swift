@@ -59,7 +59,7 @@ struct RentalBench {
         if options.runs("json") {
             try EncoderFigures(options: options, record: record).run()
         }
-        if options.runs("overdue") || options.runs("startup") {
+        if options.runs("overdue") || options.runs("startup") || options.runs("reports") {
             try await OverdueFigures(options: options, record: record).run()
         }
         if options.runs("import") {

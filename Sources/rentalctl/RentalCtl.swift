@@ -38,7 +38,7 @@ struct RentalCtl: AsyncParsableCommand {
             Families.self, Units.self, Catalogue.self, Centres.self, Rules.self, Overdue.self, Notices.self, Backup.self, Audit.self,
             Print.self,
             Reserve.self, Reservations.self, Holds.self, Transfers.self, Recall.self,
-            Ping.self, Bridge.self, Import.self, Export.self, PrivacyCommand.self,
+            Ping.self, Bridge.self, Import.self, Export.self, PrivacyCommand.self, ReportCommand.self,
         ])
 
     /// `-H` before the subcommand (`rentalctl -H host stock`, as `systemctl -H`); after it, `GlobalOptions` takes it.

@@ -67,6 +67,7 @@ struct CommandCoverageTests {
         "eraseFamily": ["families", "erase"],
         "exportFamily": ["families", "export"],
         "anonymiseFamilies": ["privacy", "anonymise"],
+        "getReport": ["report"],
     ]
 
     /// Operations with no command on purpose, and why.

@@ -11,6 +11,7 @@ enum Schema {
         migrator.registerMigration("v5-open-loans-by-id", migrate: v5)
         migrator.registerMigration("v6-holds-transfers", migrate: HoldsSchema.v6)
         migrator.registerMigration("v7-privacy", migrate: v7Privacy)
+        migrator.registerMigration("v8-loans-by-unit", migrate: v8LoansByUnit)
         return migrator
     }
 
@@ -242,5 +243,11 @@ enum Schema {
             ALTER TABLE family ADD COLUMN anonymised_on TEXT
                 CHECK (anonymised_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
             """)
+    }
+
+    /// Every loan of a unit, for the reports: whether a unit was ever lent, and when a unit lost with a
+    /// loan left service (without it each is a scan of all loans).
+    private static func v8LoansByUnit(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX loan_by_unit ON loan(unit_id, state, closed_at)")
     }
 }
