@@ -24,7 +24,7 @@ extension ReportName: ExpressibleByArgument {}
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Figures for a period: families and children served, loans, utilisation, overdue, waiting lists, stock.",
+        abstract: tr("Figures for a period: families and children served, loans, utilisation, overdue, waiting lists, stock.", "Показатели за период: семьи и дети, выдачи, загрузка, просрочки, очереди, фонд."),
         discussion: """
             NAME: \(ReportName.allCases.map(\.rawValue).joined(separator: ", ")). Days are each centre's local days. \
             --csv writes CSV for a Russian Excel (UTF-8 with BOM, ';', decimal comma, dd.mm.yyyy) unless \
@@ -33,15 +33,15 @@ struct ReportCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Which report.") var name: ReportName
-    @Option(help: ArgumentHelp("First day (01.01.2026 or 2026-01-01).", valueName: "date")) var from: LocalDate
-    @Option(help: ArgumentHelp("Last day, included.", valueName: "date")) var to: LocalDate
-    @Option(help: ArgumentHelp("Only this centre.", valueName: "code")) var centre: String?
-    @Option(help: ArgumentHelp("Only this category.", valueName: "category")) var category: Category?
-    @Option(name: .customLong("type"), help: ArgumentHelp("Only this item type.", valueName: "code")) var itemType: String?
-    @Flag(help: "Write CSV.") var csv = false
-    @Flag(help: "Write one HTML page.") var html = false
-    @Option(name: .customLong("csv-dialect"), help: ArgumentHelp("excel (default) or rfc4180.", valueName: "dialect"))
+    @Argument(help: ArgumentHelp(tr("Which report.", "Какой отчёт."))) var name: ReportName
+    @Option(help: ArgumentHelp(tr("First day (01.01.2026 or 2026-01-01).", "Первый день (01.01.2026 или 2026-01-01)."), valueName: "date")) var from: LocalDate
+    @Option(help: ArgumentHelp(tr("Last day, included.", "Последний день, включительно."), valueName: "date")) var to: LocalDate
+    @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code")) var centre: String?
+    @Option(help: ArgumentHelp(tr("Only this category.", "Только эта категория."), valueName: "category")) var category: Category?
+    @Option(name: .customLong("type"), help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "code")) var itemType: String?
+    @Flag(help: ArgumentHelp(tr("Write CSV.", "Вывести CSV."))) var csv = false
+    @Flag(help: ArgumentHelp(tr("Write one HTML page.", "Вывести одну HTML-страницу."))) var html = false
+    @Option(name: .customLong("csv-dialect"), help: ArgumentHelp(tr("excel (default) or rfc4180.", "excel (по умолчанию) или rfc4180."), valueName: "dialect"))
     var dialect: String = "excel"
 
     func validate() throws {
