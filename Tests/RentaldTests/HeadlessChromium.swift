@@ -9,25 +9,25 @@ enum HeadlessChromium {
     static var isAvailable: Bool { executable("chromium") != nil }
 
     /// Prints `html` to a PDF (A4 unless the page's `@page` says otherwise), without header or footer.
-    static func pdf(html: String) throws -> URL {
+    static func pdf(html: String) async throws -> URL {
         let (page, work) = try write(html)
         let output = work.appendingPathComponent("page.pdf")
-        try run(["--print-to-pdf=\(output.path)", "--no-pdf-header-footer", page.absoluteString], in: work)
+        try await run(["--print-to-pdf=\(output.path)", "--no-pdf-header-footer", page.absoluteString], in: work)
         return output
     }
 
     /// A screenshot of `html` in a `width` × `height` window.
-    static func png(html: String, width: Int, height: Int) throws -> URL {
+    static func png(html: String, width: Int, height: Int) async throws -> URL {
         let (page, work) = try write(html)
         let output = work.appendingPathComponent("page.png")
-        try run(["--screenshot=\(output.path)", "--window-size=\(width),\(height)", "--hide-scrollbars", page.absoluteString], in: work)
+        try await run(["--screenshot=\(output.path)", "--window-size=\(width),\(height)", "--hide-scrollbars", page.absoluteString], in: work)
         return output
     }
 
     /// The text of a PDF, laid out as on the page (`pdftotext -layout`).
-    static func text(ofPDF pdf: URL) throws -> String {
+    static func text(ofPDF pdf: URL) async throws -> String {
         let output = pdf.deletingPathExtension().appendingPathExtension("txt")
-        try runTool(["pdftotext", "-layout", "-enc", "UTF-8", pdf.path, output.path], log: pdf.deletingLastPathComponent())
+        try await Spawn.run(["pdftotext", "-layout", "-enc", "UTF-8", pdf.path, output.path])
         return try String(contentsOf: output, encoding: .utf8)
     }
 
@@ -46,24 +46,13 @@ enum HeadlessChromium {
         return (page, work)
     }
 
-    private static func run(_ arguments: [String], in work: URL) throws {
+    private static func run(_ arguments: [String], in work: URL) async throws {
         guard let chromium = executable("chromium") else { throw Failure("chromium is not installed (apt-get install chromium)") }
-        try runTool(["timeout", "120", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        try await Spawn.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-extensions", "--disable-background-networking", "--disable-sync",
                   "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(work.appendingPathComponent("profile").path)"]
-                 + arguments, log: work)
-    }
-
-    /// Runs a tool to completion; throws with its output when it fails.
-    private static func runTool(_ arguments: [String], log directory: URL) throws {
-        let output = directory.appendingPathComponent("tool-\(UUID().uuidString.prefix(8)).log").path
-        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
-                           "LANG": "C.UTF-8"]
-        let child = try Spawn(arguments, environment: environment, outputPath: output)
-        var status: Int32 = 0
-        while waitpid(child.pid, &status, 0) == -1 && errno == EINTR {}
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard status == 0 else { throw Failure("\(arguments[0]) \(arguments.dropFirst().prefix(2).joined(separator: " ")) failed (status \(status)): \(text.suffix(800))") }
+                 + arguments, environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": work.path,
+                                            "LANG": "C.UTF-8"], timeout: 120)
     }
 
     /// chromium or pdftotext failed.

@@ -22,26 +22,26 @@ struct LabelsTests {
     }
 
     @Test("every QR code on a 3 × 8 sheet of 30 labels (two pages) reads back as its inventory number")
-    func inventoryNumbers() throws {
+    func inventoryNumbers() async throws {
         let labels = Self.labels(30, seed: 20)
         let templates = try TemplateSet.load(adminDirectory: nil)
         let html = templates.render(.labels, try PaperContext.labels(labels, centre: Self.centre, layout: PaperLayout()))
-        let pdf = try HeadlessChromium.pdf(html: html)
-        #expect(try PaperTools.pageCount(pdf) == 2)
-        let codes = try PaperTools.qrCodes(inPDF: pdf)
+        let pdf = try await HeadlessChromium.pdf(html: html)
+        #expect(try await PaperTools.pageCount(pdf) == 2)
+        let codes = try await PaperTools.qrCodes(inPDF: pdf)
         #expect(codes.sorted() == labels.map(\.inventoryNumber).sorted())
-        let text = try HeadlessChromium.text(ofPDF: pdf)
+        let text = try await HeadlessChromium.text(ofPDF: pdf)
         for label in labels { #expect(text.contains(label.inventoryNumber), "number in large type") }
     }
 
     @Test("with a URL pattern, a 2 × 5 sheet's codes are URLs that a scanned entry turns back into the number")
-    func urls() throws {
+    func urls() async throws {
         let labels = Self.labels(10, seed: 21)
         let templates = try TemplateSet.load(adminDirectory: nil)
         let layout = PaperLayout(labelColumns: 2, labelRows: 5, labelURL: "https://prokat.example.org/u/{number}")
-        let pdf = try HeadlessChromium.pdf(html: templates.render(.labels, try PaperContext.labels(labels, centre: Self.centre, layout: layout)))
-        #expect(try PaperTools.pageCount(pdf) == 1)
-        let codes = try PaperTools.qrCodes(inPDF: pdf)
+        let pdf = try await HeadlessChromium.pdf(html: templates.render(.labels, try PaperContext.labels(labels, centre: Self.centre, layout: layout)))
+        #expect(try await PaperTools.pageCount(pdf) == 1)
+        let codes = try await PaperTools.qrCodes(inPDF: pdf)
         #expect(codes.count == labels.count)
         #expect(codes.allSatisfy { $0.hasPrefix("https://prokat.example.org/u/") })
         #expect(codes.map { ScannedCode.inventoryNumber($0 + "\n") }.sorted() == labels.map(\.inventoryNumber).sorted())

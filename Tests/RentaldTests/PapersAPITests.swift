@@ -25,8 +25,8 @@ struct PapersAPITests {
         try await CLITests().ctl(daemon, arguments)
     }
 
-    func pdfText(_ path: String) throws -> String {
-        try HeadlessChromium.text(ofPDF: URL(fileURLWithPath: path)).split(separator: " ").joined(separator: " ")
+    func pdfText(_ path: String) async throws -> String {
+        try await HeadlessChromium.text(ofPDF: URL(fileURLWithPath: path)).split(separator: " ").joined(separator: " ")
     }
 
     @Test("the demo flow, with names on the paper and not in the log")
@@ -44,7 +44,7 @@ struct PapersAPITests {
         let contract = daemon.directory.appendingPathComponent("contract.pdf").path
         let printed = try await ctl(daemon, ["print", "contract", "\(loan.id)", "--pdf", contract])
         #expect(printed.status == 0, "\(printed.output)")
-        let text = try pdfText(contract)
+        let text = try await pdfText(contract)
         let due = PlainText.padded(loan.dueDate.day, width: 2) + "." + PlainText.padded(loan.dueDate.month, width: 2) + ".\(loan.dueDate.year)"
         for expected in [surname, given, cot.inventoryNumber, due, "Кузнецова Наталья Викторовна", "г. Омск, ул. Рябиновая, д. 7",
                          "Смирнова Ольга Петровна", "подпись Ссудодателя", "подпись Ссудополучателя"] {
@@ -52,17 +52,18 @@ struct PapersAPITests {
         }
         let handover = daemon.directory.appendingPathComponent("handover.pdf").path
         #expect(try await ctl(daemon, ["print", "handover", "\(loan.id)", "--pdf", handover]).status == 0)
-        #expect(try pdfText(handover).contains("хорошее") || pdfText(handover).contains("новое"), "the condition at hand-over")
+        let handoverText = try await pdfText(handover)
+        #expect(handoverText.contains("хорошее") || handoverText.contains("новое"), "the condition at hand-over")
 
         // Scan the unit's label back at the return desk: the QR code's URL, as the scanner types it.
         let sheet = try await daemon.client.labels(centre: "ryabinushka", units: [cot.inventoryNumber])
-        let scanned = try #require(try PaperTools.qrCodes(inPDF: HeadlessChromium.pdf(html: sheet)).first)
+        let scanned = try #require(try await PaperTools.qrCodes(inPDF: HeadlessChromium.pdf(html: sheet)).first)
         #expect(scanned.hasPrefix("https://prokat.example.org/u/"))
         let returned = try await ctl(daemon, ["return", scanned, "--condition", "damaged", "--note", "сломана планка"])
         #expect(returned.status == 0, "\(returned.output)")
         let returnAct = daemon.directory.appendingPathComponent("return.pdf").path
         #expect(try await ctl(daemon, ["print", "return", "\(loan.id)", "--pdf", returnAct]).status == 0)
-        let returnText = try pdfText(returnAct)
+        let returnText = try await pdfText(returnAct)
         for expected in [surname, cot.inventoryNumber, "повреждено", "сломана планка", "Смирнова Ольга Петровна"] {
             #expect(returnText.contains(expected), "\(expected) in \(returnText)")
         }
@@ -71,7 +72,7 @@ struct PapersAPITests {
         let labels = daemon.directory.appendingPathComponent("labels.pdf").path
         #expect(try await ctl(daemon, ["print", "labels", "--type", "cot", "--pdf", labels]).status == 0)
         let units = try await daemon.client.units(centre: "ryabinushka", itemType: "cot").items.filter { $0.status != .retired && $0.status != .lost }
-        let codes = try PaperTools.qrCodes(inPDF: URL(fileURLWithPath: labels)).map { ScannedCode.inventoryNumber($0) }
+        let codes = try await PaperTools.qrCodes(inPDF: URL(fileURLWithPath: labels)).map { ScannedCode.inventoryNumber($0) }
         #expect(codes.sorted() == units.map(\.inventoryNumber).sorted())
 
         // The family card, as HTML on stdout.

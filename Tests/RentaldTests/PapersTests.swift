@@ -33,27 +33,27 @@ struct PapersTests {
     }
 
     /// Text of the PDF Chromium prints, with runs of spaces collapsed (pdftotext lays words out in columns).
-    static func printed(_ html: String) throws -> (text: String, pdf: URL) {
-        let pdf = try HeadlessChromium.pdf(html: html)
-        let text = try HeadlessChromium.text(ofPDF: pdf)
+    static func printed(_ html: String) async throws -> (text: String, pdf: URL) {
+        let pdf = try await HeadlessChromium.pdf(html: html)
+        let text = try await HeadlessChromium.text(ofPDF: pdf)
         return (text.split(whereSeparator: { $0 == " " }).joined(separator: " "), pdf)
     }
 
     @Test("contract, hand-over act and return act show the family, the unit, the due date and both signature lines",
           arguments: DocumentKind.loanDocuments)
-    func loanDocument(kind: DocumentKind) throws {
+    func loanDocument(kind: DocumentKind) async throws {
         let templates = try TemplateSet.load(adminDirectory: nil)
         let due = LocalDate(year: 2027, month: 3, day: 9) ?? LocalDate(Date(), in: .gmt)
         let input = try Self.input(surname: "Щербакова", number: "КРВ-7-3", due: due, returned: kind == .return)
         let html = templates.render(kind, PaperContext.loan(input, layout: PaperLayout(), printedOn: due))
-        let (text, pdf) = try Self.printed(html)
+        let (text, pdf) = try await Self.printed(html)
         #expect(text.contains(input.family.contactSurname), "\(text)")
         #expect(text.contains(input.unit.inventoryNumber))
         #expect(text.contains(RussianWords.date(input.loan.dueDate)))
         #expect(text.contains("подпись Ссудодателя"))
         #expect(text.contains("подпись Ссудополучателя"))
         // An act fits one A4 page; the contract may run onto a second, its signatures kept together.
-        #expect(try PaperTools.pageCount(pdf) <= (kind == .contract ? 2 : 1))
+        #expect(try await PaperTools.pageCount(pdf) <= (kind == .contract ? 2 : 1))
         switch kind {
         case .contract:
             #expect(text.contains("ДОГОВОР БЕЗВОЗМЕЗДНОГО ПОЛЬЗОВАНИЯ"))
@@ -73,19 +73,19 @@ struct PapersTests {
     }
 
     @Test("two copies print on two pages, each marked")
-    func twoCopies() throws {
+    func twoCopies() async throws {
         let templates = try TemplateSet.load(adminDirectory: nil)
         let due = LocalDate(year: 2027, month: 1, day: 15) ?? LocalDate(Date(), in: .gmt)
         let input = try Self.input(surname: "Ёлкина", number: "КРВ-1-9", due: due, returned: false)
-        let one = try HeadlessChromium.pdf(html: templates.render(.contract, PaperContext.loan(input, layout: PaperLayout(copies: 1), printedOn: due)))
-        let (text, two) = try Self.printed(templates.render(.contract, PaperContext.loan(input, layout: PaperLayout(copies: 2), printedOn: due)))
-        #expect(try PaperTools.pageCount(two) == 2 * PaperTools.pageCount(one))
+        let one = try await HeadlessChromium.pdf(html: templates.render(.contract, PaperContext.loan(input, layout: PaperLayout(copies: 1), printedOn: due)))
+        let (text, two) = try await Self.printed(templates.render(.contract, PaperContext.loan(input, layout: PaperLayout(copies: 2), printedOn: due)))
+        #expect(try await PaperTools.pageCount(two) == 2 * (await PaperTools.pageCount(one)))
         #expect(text.contains("Экземпляр ссудодателя") && text.contains("Экземпляр ссудополучателя"))
         #expect(text.components(separatedBy: "Ёлкина").count - 1 >= 4, "the name on both copies")
     }
 
     @Test("a family card lists every loan with its unit and due date")
-    func familyCard() throws {
+    func familyCard() async throws {
         let templates = try TemplateSet.load(adminDirectory: nil)
         let due = LocalDate(year: 2026, month: 12, day: 20) ?? LocalDate(Date(), in: .gmt)
         let first = try Self.input(surname: "Кузьмина", number: "КРВ-2-2", due: due, returned: true)
@@ -97,7 +97,7 @@ struct PapersTests {
         let card = FamilyCardInput(family: first.family, lines: [.init(loan: first.loan, itemTypeName: "Кроватка детская", centreName: "Рябинушка"),
                                                                   .init(loan: second, itemTypeName: "Ванночка детская", centreName: "Рябинушка")],
                                    centre: first.centre, details: first.details)
-        let (text, _) = try Self.printed(templates.render(.card, PaperContext.card(card, printedOn: due)))
+        let (text, _) = try await Self.printed(templates.render(.card, PaperContext.card(card, printedOn: due)))
         #expect(text.contains("Кузьмина"))
         for loan in [first.loan, second] {
             #expect(text.contains(loan.inventoryNumber))

@@ -139,8 +139,8 @@ struct ReportAPITests {
             #expect(!reference.contains("//") && !reference.lowercased().contains("http"))
         }
 
-        let pdf = try HeadlessChromium.pdf(html: page)
-        let text = try HeadlessChromium.text(ofPDF: pdf)
+        let pdf = try await HeadlessChromium.pdf(html: page)
+        let text = try await HeadlessChromium.text(ofPDF: pdf)
         for heading in ["Пункты социального проката: отчёт", "Главные показатели", "Выдачи по месяцам и центрам",
                         "Фонд по состояниям и центрам", "Использование по видам предметов", "Неудовлетворённый спрос"] {
             #expect(text.contains(heading), "missing heading \(heading)")
@@ -153,12 +153,12 @@ struct ReportAPITests {
         #expect(text.contains("Рябинушка"))
 
         // The first printed page is not empty paper: poppler renders it to grey levels, some are ink.
-        let dark = try Self.darkShare(ofFirstPageOf: pdf)
+        let dark = try await Self.darkShare(ofFirstPageOf: pdf)
         #expect(dark > 0.02 && dark < 0.6, "share of dark pixels \(dark)")
 
         // The screenshot holds much more than a blank page of the same size does.
-        let png = try HeadlessChromium.png(html: page, width: 900, height: 1400)
-        let blank = try HeadlessChromium.png(html: "<!DOCTYPE html><html><body></body></html>", width: 900, height: 1400)
+        let png = try await HeadlessChromium.png(html: page, width: 900, height: 1400)
+        let blank = try await HeadlessChromium.png(html: "<!DOCTYPE html><html><body></body></html>", width: 900, height: 1400)
         let size = try Data(contentsOf: png).count, blankSize = try Data(contentsOf: blank).count
         #expect(size > blankSize * 10, "screenshot \(size) bytes, a blank page \(blankSize)")
         let header = [UInt8](try Data(contentsOf: png).prefix(24))
@@ -176,9 +176,9 @@ struct ReportAPITests {
         let page = String(decoding: try await daemon.client.reportDocument(.summary, Self.period(), format: "html", language: "en"),
                           as: UTF8.self)
         try await daemon.stop()
-        let control = try RecordingProxy.requests(rendering: "<!DOCTYPE html><html><body><p>x</p><img src=\"http://example.org/a.png\"></body></html>")
+        let control = try await RecordingProxy.requests(rendering: "<!DOCTYPE html><html><body><p>x</p><img src=\"http://example.org/a.png\"></body></html>")
         #expect(control.contains { $0.contains("example.org") }, "the recording proxy saw: \(control)")
-        let requests = try RecordingProxy.requests(rendering: page)
+        let requests = try await RecordingProxy.requests(rendering: page)
         #expect(requests.isEmpty, "the report page asked for: \(requests)")
     }
 
@@ -217,9 +217,9 @@ struct ReportAPITests {
     }
 
     /// The share of dark pixels on the first page of a PDF (poppler's `pdftoppm`, grey levels, 40 dpi).
-    static func darkShare(ofFirstPageOf pdf: URL) throws -> Double {
+    static func darkShare(ofFirstPageOf pdf: URL) async throws -> Double {
         let base = pdf.deletingPathExtension().path + "-page"
-        try ReportTools.run("pdftoppm", ["-gray", "-r", "40", "-f", "1", "-l", "1", "-singlefile", pdf.path, base])
+        try await ReportTools.run("pdftoppm", ["-gray", "-r", "40", "-f", "1", "-l", "1", "-singlefile", pdf.path, base])
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: base + ".pgm")))
         // P5\n<width> <height>\n255\n<pixels>
         var fields: [String] = []
@@ -245,7 +245,7 @@ struct ReportAPITests {
 /// records the request line. Chromium's own background requests (Google's time, update and account
 /// services) are left out: they are not the page's.
 enum RecordingProxy {
-    static func requests(rendering html: String) throws -> [String] {
+    static func requests(rendering html: String) async throws -> [String] {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw ReportToolError("no socket") }
         defer { close(listener) }
@@ -278,7 +278,7 @@ enum RecordingProxy {
         defer { try? FileManager.default.removeItem(at: directory) }
         let page = directory.appendingPathComponent("page.html")
         try html.write(to: page, atomically: true, encoding: .utf8)
-        try ReportTools.run("chromium", [
+        try await ReportTools.run("chromium", [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
             "--proxy-server=127.0.0.1:\(port)", "--proxy-bypass-list=<-loopback>",
             "--user-data-dir=\(directory.appendingPathComponent("profile").path)", "--virtual-time-budget=5000",
@@ -307,36 +307,9 @@ enum RecordingProxy {
 /// recording proxy), with a time limit.
 enum ReportTools {
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String], timeout: TimeInterval = 60) throws -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard let executable = (path.split(separator: ":").map(String.init) + ["/usr/bin", "/bin"])
-            .map({ $0 + "/" + tool }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw ReportToolError("\(tool) is not installed")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = FileManager.default.temporaryDirectory.path
-        process.environment = environment
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close(); try? FileManager.default.removeItem(at: log) }
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.terminate()
-            throw ReportToolError("\(tool) did not finish within \(Int(timeout)) s")
-        }
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw ReportToolError("\(tool) exited with \(process.terminationStatus): \(output.suffix(2000))")
-        }
-        return output
+    static func run(_ tool: String, _ arguments: [String], timeout: TimeInterval = 60) async throws -> String {
+        guard PaperTools.which(tool) != nil else { throw ReportToolError("\(tool) is not installed") }
+        return try await Spawn.run([tool] + arguments, timeout: timeout)
     }
 }
 
