@@ -4,7 +4,8 @@ set -euo pipefail
 
 # libqrencode-dev: QR codes on labels (build); chromium, poppler-utils, zbar-tools: the papers' tests print
 # with headless Chromium, read PDFs back (pdftotext, pdftoppm, pdfinfo) and decode QR codes (zbarimg).
-packages=(libsqlite3-dev libsystemd-dev curl libqrencode-dev chromium poppler-utils zbar-tools)
+# openssh-server and openssh-client: Tests/system/ssh-test.sh starts its own sshd on a spare port.
+packages=(libsqlite3-dev libsystemd-dev curl libqrencode-dev chromium poppler-utils zbar-tools openssh-client openssh-server)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -16,5 +17,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
     echo "installing ${missing[*]}"
     apt-get update -qq
+    # No service may start from a package here (openssh-server would start a system sshd on port 22):
+    # a policy-rc.d that refuses, for the time of the install, unless the machine has one already.
+    policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        policy=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\nexit 101\n' >"$policy"
+        chmod 755 "$policy"
+        trap 'rm -f "$policy"' EXIT
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi

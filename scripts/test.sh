@@ -11,6 +11,8 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
     bash Tests/system/journal-test.sh
     bash Tests/system/notices-journal-test.sh
     bash Tests/system/personal-data-journal-test.sh
+    # rentalctl -H through a real sshd on a spare port; test users only in a private mount namespace.
+    bash Tests/system/ssh-test.sh
     # The state directory on a full 24 MB tmpfs and loop-mounted ext4.
     bash Tests/system/disk-full-test.sh
     # A real systemd as PID 1 in private namespaces; builds the release binaries first (~5 min from clean).

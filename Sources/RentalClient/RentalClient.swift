@@ -3,6 +3,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -10,32 +13,90 @@ import RentalProtocol
 
 /// An async client for `rentald`'s socket API, for `rentalctl` and for other services.
 ///
-/// Every call opens a connection to the Unix socket, sends one request and reads one response; failures
-/// come back as ``RentalError`` with the same stable codes the daemon and RentalKit use. When the daemon
-/// cannot be reached the code is ``RentalError/Code/daemonUnreachable`` and the message says what to do.
+/// On this machine every call opens a connection to the Unix socket, sends one request and reads one
+/// response. For a daemon on another machine (``init(host:socket:ssh:timeout:)``) the client starts the
+/// system `ssh` with `rentalctl bridge` on the far side and speaks the same HTTP over ssh's pipes, keeping
+/// that one session for all its requests (copies of a client share it; ``close()`` ends it). Failures come
+/// back as ``RentalError`` with the same stable codes the daemon and RentalKit use. When the daemon cannot
+/// be reached the code is ``RentalError/Code/daemonUnreachable`` (``RentalError/Code/sshFailed`` when ssh
+/// could not connect or log in) and the message says what to do.
 ///
 /// ```swift
 /// let client = RentalClient(socketPath: RentalPaths.systemSocket)
 /// let loan = try await client.checkout(CheckoutRequest(family: "F-2026-0001", unit: "КРВ-1-1", centre: "ryabinushka"))
 /// ```
 public struct RentalClient: Sendable {
-    /// The daemon's socket.
-    public let socketPath: String
-    /// How long one request may take.
+    /// Where the daemon is.
+    public enum Endpoint: Sendable, Equatable {
+        /// A Unix socket on this machine.
+        case socket(String)
+        /// A daemon on another machine, over ssh; the socket there (nil: the host's default).
+        case remote(RemoteHost, socket: String?)
+    }
+
+    /// Where the daemon is.
+    public let endpoint: Endpoint
+    /// How long one request may take (over ssh: including the start of the session).
     public let timeout: Duration
+    private let transport: any RentalTransport
+
+    /// The daemon's socket: on this machine, or on the remote host (its default when none was named).
+    public var socketPath: String {
+        switch endpoint {
+        case .socket(let path): path
+        case .remote(_, let socket): socket ?? RentalPaths.systemSocket
+        }
+    }
 
     /// Creates a client for the daemon at `socketPath`.
     public init(socketPath: String, timeout: Duration = .seconds(30)) {
-        self.socketPath = socketPath
+        self.endpoint = .socket(socketPath)
         self.timeout = timeout
+        self.transport = UnixSocketTransport(socketPath: socketPath)
     }
 
-    /// A client for the socket named by `RENTALD_SOCKET`, else the system socket (or a development
-    /// daemon's socket under the working directory).
-    public static func fromEnvironment(explicitSocket: String? = nil) -> RentalClient {
-        RentalClient(socketPath: RentalPaths.clientSocket(
-            explicit: explicitSocket, environment: ProcessInfo.processInfo.environment,
+    /// Creates a client for the daemon on `host`, reached with `ssh` and `rentalctl bridge` there, which
+    /// connects to `socket` (nil: the host's default) as the user ssh logs in as.
+    public init(host: RemoteHost, socket: String? = nil, ssh: SSHSettings = SSHSettings(), timeout: Duration = .seconds(30)) {
+        self.endpoint = .remote(host, socket: socket)
+        self.timeout = timeout
+        self.transport = SSHTransport(host: host, socket: socket, settings: ssh)
+    }
+
+    private init(failing error: RentalError) {
+        self.endpoint = .socket(RentalPaths.systemSocket)
+        self.timeout = .seconds(30)
+        self.transport = FailingTransport(error: error)
+    }
+
+    /// The environment variable naming the host of a daemon on another machine, `[user@]host[:port]`.
+    public static let hostEnvironmentVariable = "RENTALD_HOST"
+
+    /// A client for the daemon on `explicitHost`, else `RENTALD_HOST` (over ssh, with `explicitSocket` as the
+    /// socket there); else for the socket named by `explicitSocket`, else `RENTALD_SOCKET`, else the system
+    /// socket (or a development daemon's socket under the working directory). A host that does not parse
+    /// gives a client whose every request fails with ``RentalError/Code/invalidInput``.
+    public static func fromEnvironment(explicitSocket: String? = nil, explicitHost: String? = nil) -> RentalClient {
+        let environment = ProcessInfo.processInfo.environment
+        if let host = explicitHost.flatMap({ $0.isEmpty ? nil : $0 })
+            ?? environment[hostEnvironmentVariable].flatMap({ $0.isEmpty ? nil : $0 }) {
+            switch Result(catching: { () throws(RentalError) in try RemoteHost(parsing: host) }) {
+            case .success(let remote):
+                return RentalClient(host: remote, socket: explicitSocket.flatMap { $0.isEmpty ? nil : $0 },
+                                    ssh: SSHSettings.fromEnvironment(environment, interactive: isatty(0) == 1))
+            case .failure(let error):
+                return RentalClient(failing: error)
+            }
+        }
+        return RentalClient(socketPath: RentalPaths.clientSocket(
+            explicit: explicitSocket, environment: environment,
             exists: { FileManager.default.fileExists(atPath: $0) }))
+    }
+
+    /// Ends what the client holds open (the ssh session of a remote client) and waits for it; the next
+    /// request opens a new one. Nothing to do for a local socket.
+    public func close() async {
+        await transport.close()
     }
 
     /// An HTTP method.
@@ -90,95 +151,18 @@ public struct RentalClient: Sendable {
         headers.add(name: "user-agent", value: "RentalClient/\(RentalVersion.current)")
         headers.add(name: "accept", value: "application/json")
         headers.add(name: "content-length", value: "\(bytes.readableBytes)")
-        headers.add(name: "connection", value: "close")
+        if !transport.keepsConnection { headers.add(name: "connection", value: "close") }
         if body != nil { headers.add(name: "content-type", value: "application/json") }
         for (name, value) in extra { headers.add(name: name, value: value) }
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: uri, headers: headers)
 
-        let (status, contentType, responseBody) = try await roundTrip(head, bytes)
-        if (200..<300).contains(status) { return responseBody }
-        if contentType?.hasPrefix(RentalAPI.problemMediaType) == true || contentType?.hasPrefix("application/json") == true,
-           let problem = try? RentalJSON.decoder().decode(Problem.self, from: responseBody) {
+        let response = try await transport.roundTrip(head, bytes, timeout: timeout)
+        if (200..<300).contains(response.status) { return response.body }
+        if response.contentType?.hasPrefix(RentalAPI.problemMediaType) == true || response.contentType?.hasPrefix("application/json") == true,
+           let problem = try? RentalJSON.decoder().decode(Problem.self, from: response.body) {
             throw problem.error
         }
-        throw RentalError(.protocolError, "the daemon answered HTTP \(status) without a problem body")
-    }
-
-    private func roundTrip(_ head: HTTPRequestHead, _ body: ByteBuffer) async throws(RentalError) -> (Int, String?, Data) {
-        let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
-        do {
-            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.seconds(5))
-                .connect(unixDomainSocketPath: socketPath) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
-                    }
-                }
-        } catch {
-            throw unreachable(error)
-        }
-        do {
-            return try await withThrowingTaskGroup(of: (Int, String?, Data)?.self) { group in
-                group.addTask {
-                    try await channel.executeThenClose { inbound, outbound in
-                        // One write: the daemon may answer (and close, as asked) as soon as the request is
-                        // complete, and a separate write of an empty `.end` would then fail and lose the answer.
-                        var parts: [HTTPClientRequestPart] = [.head(head)]
-                        if body.readableBytes > 0 { parts.append(.body(.byteBuffer(body))) }
-                        parts.append(.end(nil))
-                        try await outbound.write(contentsOf: parts)
-                        var status = 0
-                        var contentType: String?
-                        var data = Data()
-                        for try await part in inbound {
-                            switch part {
-                            case .head(let response):
-                                status = Int(response.status.code)
-                                contentType = response.headers.first(name: "content-type")
-                            case .body(let chunk):
-                                data.append(contentsOf: chunk.readableBytesView)
-                            case .end:
-                                return (status, contentType, data)
-                            }
-                        }
-                        return nil
-                    }
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let result = first else {
-                    throw RentalError(.daemonUnreachable, "rentald did not answer within \(timeout) on \(socketPath)")
-                }
-                return result
-            }
-        } catch let error as RentalError {
-            throw error
-        } catch {
-            throw RentalError(.daemonUnreachable, "the connection to rentald at \(socketPath) broke before an answer: \(error)")
-        }
-    }
-
-    private func unreachable(_ error: any Error) -> RentalError {
-        let code = (error as? IOError)?.errnoCode
-            ?? ((error as? NIOConnectionError)?.connectionErrors.first?.error as? IOError)?.errnoCode
-        let hint = "try: systemctl start rentald.socket"
-        switch code {
-        case ENOENT?:
-            return RentalError(.daemonUnreachable, "the daemon is not running: no socket at \(socketPath); \(hint)")
-        case EACCES?, EPERM?:
-            return RentalError(.daemonUnreachable, "permission denied on \(socketPath): ask an administrator to add you to the rental group")
-        case ECONNREFUSED?:
-            return RentalError(.daemonUnreachable, "the daemon is not running: nothing answers at \(socketPath); \(hint)")
-        default:
-            if !FileManager.default.fileExists(atPath: socketPath) {
-                return RentalError(.daemonUnreachable, "the daemon is not running: no socket at \(socketPath); \(hint)")
-            }
-            return RentalError(.daemonUnreachable, "cannot connect to \(socketPath): \(error); \(hint)")
-        }
+        throw RentalError(.protocolError, "the daemon answered HTTP \(response.status) without a problem body")
     }
 
     /// Percent-encodes a path segment: everything but the unreserved characters and `!$&'()*+,=:@`

@@ -113,6 +113,10 @@ public struct RentalError: Error, Sendable, Equatable, CustomStringConvertible {
         case daemonUnreachable = "daemon_unreachable"
         /// The daemon answered with something the client does not understand.
         case protocolError = "protocol_error"
+
+        // Remote access (client side: `rentalctl -H`)
+        /// ssh could not connect or log in to the daemon's host (name, network, host key, authentication).
+        case sshFailed = "ssh_failed"
     }
 
     /// The stable code.

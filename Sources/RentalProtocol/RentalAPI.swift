@@ -62,7 +62,7 @@ extension RentalError.Code {
         case .unsupportedMediaType: 415
         case .storageFull: 507
         case .storageBusy, .serviceUnavailable: 503
-        case .storageReadOnly, .storageCorrupt, .storageFailure, .daemonUnreachable, .protocolError: 500
+        case .storageReadOnly, .storageCorrupt, .storageFailure, .daemonUnreachable, .protocolError, .sshFailed: 500
         }
     }
 }

@@ -14,6 +14,8 @@ enum ExitStatus {
     static let refused: Int32 = 65
     /// Something named does not exist.
     static let notFound: Int32 = 66
+    /// ssh could not connect or log in to the daemon's host (`-H`).
+    static let noHost: Int32 = 68
     /// The daemon cannot be reached.
     static let unavailable: Int32 = 69
     /// The daemon failed (storage, protocol).
@@ -30,7 +32,7 @@ enum ExitStatus {
         case 404: notFound
         case 409: refused
         case 503, 507: code == .storageFull ? software : temporary
-        default: code == .daemonUnreachable ? unavailable : software
+        default: code == .daemonUnreachable ? unavailable : code == .sshFailed ? noHost : software
         }
     }
 }
@@ -82,6 +84,8 @@ enum Explain {
         case .invalidTransition: advice = tr("The unit's status does not allow this.", "Состояние вещи этого не позволяет.")
         case .forbidden: advice = tr("You are not allowed to do this: ask an administrator.", "У вас нет прав на это: обратитесь к администратору.")
         case .daemonUnreachable: advice = tr("The rental service cannot be reached.", "Служба проката недоступна.")
+        case .sshFailed: advice = tr("Could not connect or log in to the server over ssh: check the server's name, the network and your key; ssh's own message follows.",
+                                     "Не удалось подключиться к серверу по ssh или войти: проверьте имя сервера, сеть и ваш ключ; ниже сообщение ssh.")
         case .storageFull: advice = tr("The server's disk is full: tell the administrator. Nothing was changed.",
                                        "Диск сервера заполнен: сообщите администратору. Ничего не изменено.")
         case .storageBusy, .serviceUnavailable: advice = tr("The service is busy: try again in a moment.", "Служба занята: повторите через минуту.")

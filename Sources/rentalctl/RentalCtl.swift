@@ -19,9 +19,11 @@ struct RentalCtl: AsyncParsableCommand {
         abstract: "Issue, take back and find the items of the social rental points.",
         discussion: """
             Talks to rentald over its Unix socket: --socket, else $RENTALD_SOCKET, else \(RentalPaths.systemSocket). \
+            With -H [user@]host[:port] (or $RENTALD_HOST) it talks to rentald on that server over ssh, as the user \
+            ssh logs in as ($RENTALD_SSH_OPTIONS: extra ssh options; --socket: the socket there). \
             The default centre comes from $RENTAL_CENTRE. Messages are in Russian when LANG is ru_*. \
             Exit status: 0 done; 64 bad arguments or input; 65 refused by a rule; 66 not found; \
-            69 the daemon is not running; 70 the daemon failed; 75 busy, try again; 77 not allowed.
+            68 ssh could not connect or log in (-H); 69 the daemon is not running; 70 the daemon failed; 75 busy, try again; 77 not allowed.
             """,
         version: RentalVersion.current,
         subcommands: [
@@ -29,13 +31,27 @@ struct RentalCtl: AsyncParsableCommand {
             Families.self, Units.self, Catalogue.self, Centres.self, Rules.self, Overdue.self, Notices.self, Backup.self, Audit.self,
             Print.self,
             Reserve.self, Reservations.self, Holds.self, Transfers.self, Recall.self,
+            Ping.self, Bridge.self,
         ])
+
+    /// `-H` before the subcommand (`rentalctl -H host stock`, as `systemctl -H`); after it, `GlobalOptions` takes it.
+    @Option(name: [.customShort("H"), .customLong("host")],
+            help: ArgumentHelp("The daemon's server, over ssh (default: $RENTALD_HOST).", valueName: "[user@]host[:port]"))
+    var host: String?
+
+    func validate() throws {
+        SharedClient.hostBeforeSubcommand(host)
+    }
 }
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The daemon's socket.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The daemon's socket (with -H: on that host).", valueName: "path"))
     var socket: String?
+
+    @Option(name: [.customShort("H"), .customLong("host")],
+            help: ArgumentHelp("The daemon's server, over ssh (default: $RENTALD_HOST).", valueName: "[user@]host[:port]"))
+    var host: String?
 
     @Flag(name: .long, help: "Print JSON (the API's field names) instead of tables.")
     var json = false
@@ -43,7 +59,8 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Show centres and item types by their codes instead of their names.")
     var codes = false
 
-    var client: RentalClient { RentalClient.fromEnvironment(explicitSocket: socket) }
+    /// One client per run, so that a command's requests share one ssh session.
+    var client: RentalClient { SharedClient.client(socket: socket, host: host) }
 }
 
 /// A centre given with `--centre`, else `$RENTAL_CENTRE`.

@@ -46,6 +46,8 @@ struct Daemon {
         let api = API(store: store, access: access, notices: notices, papers: papers, backupDirectory: settings.backupDirectory,
                       startedAt: Date(), version: RentalVersion.current, logger: logger)
         let server = HTTPServer(fd: fd, limits: settings.config.limits, handler: api, logger: logger)
+        // Holds that lapsed while the daemon was down expire before the first request is served.
+        await notices.holdsPass(expire: true, reason: "start-up")
 
         logger.info("rentald \(RentalVersion.current) serving", metadata: [
             "socket": "\(boundPath ?? "from systemd")", "store": "\(settings.storePath)",

@@ -55,11 +55,11 @@ final class NoticeService: Sendable {
     }
 
     /// Scans at start-up, then whenever a configured time of day passes in a centre's zone. Expires lapsed
-    /// holds at start-up and whenever a day begins in a centre's zone (a hold lapses at midnight there),
-    /// and sends queued hold and recall notices within half a minute. Runs until cancelled, also when
-    /// scheduled scans are disabled: the daemon stops when one of its tasks ends.
+    /// holds whenever a day begins in a centre's zone (a hold lapses at midnight there; the daemon runs
+    /// ``holdsPass(expire:reason:)`` once before it serves), and sends queued hold and recall notices within
+    /// half a minute. Runs until cancelled, also when scheduled scans are disabled: the daemon stops when
+    /// one of its tasks ends.
     func run() async {
-        await holdsPass(expire: true, reason: "start-up")
         if settings.enabled { await scanLogged(centre: nil, reason: "start-up") }
         var last = Date()
         while !Task.isCancelled {

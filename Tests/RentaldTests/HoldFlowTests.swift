@@ -1,5 +1,7 @@
 import Foundation
+import GRDB
 import Testing
+@testable import RentalKit
 import RentalProtocol
 
 /// Holds and transfers from `rentalctl` against the demo daemon: a family waits at one centre, a free unit
@@ -82,6 +84,47 @@ struct HoldFlowTests {
         _ = try await client.recordSafetyCheck("ШЗЛ-2", SafetyCheckRequest(on: LocalDate(Date(), in: .gmt), passed: true))
         let lifted = try await ctl(daemon, ["recall", "lift", "bouncer"])
         #expect(lifted.status == 0, "\(lifted.output)")
+        try await daemon.stop()
+    }
+}
+
+/// The daemon expires lapsed holds when it starts (catching up on days it was down), once.
+@Suite("Hold expiry in the daemon")
+struct DaemonHoldExpiryTests {
+    @Test("a hold that lapsed while rentald was down expires at start-up, once, and its notices are listed")
+    func expiresAtStartUp() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let client = daemon.client
+        _ = try await client.addItemType(ItemType(code: "crib", name: "Манеж", category: .furniture, sanitiseAfterReturn: false))
+        _ = try await client.addUnit(NewUnit(inventoryNumber: "МНЖ-7", itemType: "crib", centre: "ryabinushka"))
+        let first = try await client.reserve(ReservationRequest(family: "F-2026-0003", itemType: "crib", centre: "ryabinushka"))
+        let second = try await client.reserve(ReservationRequest(family: "F-2026-0004", itemType: "crib", centre: "ryabinushka"))
+        #expect(first.state == .held)
+        #expect(second.state == .waiting)
+        #expect(try await daemon.stop() == 0)
+
+        // While it was down, the pickup deadline passed (moved back behind the store's back).
+        let store = try RentalStore.open(path: daemon.storePath)
+        try await store.write { db in
+            try db.execute(sql: "UPDATE reservation SET pickup_by = '2020-01-06' WHERE id = ?", arguments: [first.id])
+        }
+        try store.close()
+
+        try await daemon.start(demo: false)
+        #expect(try await client.reservation(first.id).state == .expired)
+        let passed = try await client.reservation(second.id)
+        #expect(passed.state == .held)
+        #expect(passed.heldUnit == "МНЖ-7")
+        let notices = try await client.holdNotices().items
+        #expect(notices.filter { $0.reservation == first.id }.map(\.kind) == [.holdReady, .holdExpired])
+        #expect(notices.filter { $0.reservation == second.id }.map(\.kind) == [.holdReady])
+        #expect(notices.allSatisfy { !$0.message.contains("+7") })
+        // Restarting again expires nothing more.
+        #expect(try await daemon.stop() == 0)
+        try await daemon.start(demo: false)
+        #expect(try await client.reservation(second.id).state == .held)
+        #expect(try await client.holdNotices().items.count == notices.count)
         try await daemon.stop()
     }
 }

@@ -63,8 +63,9 @@ def known() -> dict[str, list[Any]]:
             "loans": [loan["id"] for loan in loans],
             "open_ids": [loan["id"] for loan in loans if loan["state"] == "open"],
             "open": [loan["inventoryNumber"] for loan in loans if loan["state"] == "open"],
+            "holds": [hold["id"] for hold in _get("/v1/holds")["items"]],
         }
-        placeholders = {"units": ("NONE", "none", "none"), "available": ("NONE", "none"), "loans": 1, "open_ids": 1}
+        placeholders = {"units": ("NONE", "none", "none"), "available": ("NONE", "none"), "loans": 1, "open_ids": 1, "holds": 1}
         for key, values in _known.items():
             if not values:  # sampled_from needs at least one value
                 _known[key] = [placeholders.get(key, "none")]
@@ -101,6 +102,10 @@ def flatmap_body(ctx: Any, body: Any) -> st.SearchStrategy:
                                        st.sampled_from(k["open"] * 4 + [u[0] for u in k["units"]][:50]), centres))
     if (method, path) == ("POST", "/v1/reservations"):
         return _either(body, st.builds(lambda f, t, c: dict(body, family=f, itemType=t, centre=c), families, types, centres))
+    if (method, path) == ("POST", "/v1/units/{inventoryNumber}/send"):
+        return _either(body, st.builds(lambda c: dict(body, centre=c), centres))
+    if (method, path) == ("POST", "/v1/recalls"):
+        return _either(body, st.builds(lambda t: dict(body, itemType=t), types))
     if (method, path) == ("POST", "/v1/units"):
         return _either(body, st.builds(lambda t, c: dict(body, itemType=t, centre=c), types, centres))
     if (method, path) == ("POST", "/v1/units/{inventoryNumber}/status"):
@@ -126,7 +131,7 @@ def flatmap_path_parameters(ctx: Any, path_parameters: Any) -> st.SearchStrategy
     choices: dict[str, st.SearchStrategy] = {}
     for name in path_parameters:
         if name == "code":
-            pool = k["types"] if path.startswith("/v1/catalogue") else k["centres"]
+            pool = k["types"] if path.startswith(("/v1/catalogue", "/v1/recalls")) else k["centres"]
         elif name == "type":
             pool = k["types"]
         elif name == "inventoryNumber":
@@ -137,6 +142,8 @@ def flatmap_path_parameters(ctx: Any, path_parameters: Any) -> st.SearchStrategy
             pool = k["open_ids"] + k["loans"][-20:]  # renew, lost: mostly open loans
         elif name == "id" and path.startswith("/v1/loans"):
             pool = k["loans"]
+        elif name == "id" and path.startswith(("/v1/holds", "/v1/reservations")):
+            pool = k["holds"]
         else:
             continue
         choices[name] = st.sampled_from(pool)

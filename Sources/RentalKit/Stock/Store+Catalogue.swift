@@ -34,9 +34,13 @@ extension RentalStore {
     }
 
     /// Recalls an item type (``recall(itemType:note:by:)``) or lifts the recall (``liftRecall(itemType:by:)``,
-    /// which needs a safety check of each unit in service). Admin only.
+    /// which needs a safety check of each unit in service). A switch: asking for the state the type is in
+    /// already changes nothing. Admin only.
     public func setRecall(_ recalled: Bool, itemType code: String, note: String? = nil,
                           by who: Principal) async throws(RentalError) -> ItemType {
-        recalled ? try await recall(itemType: code, note: note, by: who).itemType : try await liftRecall(itemType: code, by: who)
+        try who.requireAdmin("recalling an item type")
+        let current = try await itemType(code)
+        guard current.recalled != recalled else { return current }
+        return recalled ? try await recall(itemType: code, note: note, by: who).itemType : try await liftRecall(itemType: code, by: who)
     }
 }
