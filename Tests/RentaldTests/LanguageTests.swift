@@ -34,7 +34,8 @@ struct LanguageTests {
     }
 
     /// The words of a help text that are the command's own (overview, discussion, descriptions), without
-    /// ArgumentParser's fixed words, option names, placeholders, `code`, $VARIABLES and (default: …).
+    /// ArgumentParser's fixed words, option names, placeholders, `code`, "quoted" and «quoted» names,
+    /// $VARIABLES and (default: …).
     static func ownWords(_ help: String) -> [String] {
         let builtIn = ["Show help information.", "Show the version.", "See 'rentalctl help"]
         return help.split(separator: "\n").compactMap { rawLine -> String? in
@@ -42,7 +43,7 @@ struct LanguageTests {
             if line.hasPrefix("USAGE:") || line.hasSuffix("OPTIONS:") || line.hasSuffix("ARGUMENTS:") || line.hasSuffix("SUBCOMMANDS:") { return nil }
             if builtIn.contains(where: line.contains) { return nil }
             line = line.replacingOccurrences(of: "OVERVIEW: ", with: "")
-            for pattern in [#"\(default: [^)]*\)"#, #"\(values: [^)]*\)"#, #"`[^`]*`"#, #"\$[A-Z_]+"#, #"--?[a-zA-Z][a-zA-Z-]*"#,
+            for pattern in [#""[^"]*""#, #"«[^»]*»"#, #"\(default: [^)]*\)"#, #"\(values: [^)]*\)"#, #"`[^`]*`"#, #"\$[A-Z_]+"#, #"--?[a-zA-Z][a-zA-Z-]*"#,
                             #"<[^>]*>"#, #"\[[^\]]*\]"#] {
                 line = line.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
             }

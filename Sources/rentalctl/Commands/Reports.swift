@@ -25,12 +25,17 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: tr("Figures for a period: families and children served, loans, utilisation, overdue, waiting lists, stock.", "Показатели за период: семьи и дети, выдачи, загрузка, просрочки, очереди, фонд."),
-        discussion: """
+        discussion: tr("""
             NAME: \(ReportName.allCases.map(\.rawValue).joined(separator: ", ")). Days are each centre's local days. \
             --csv writes CSV for a Russian Excel (UTF-8 with BOM, ';', decimal comma, dd.mm.yyyy) unless \
             --csv-dialect rfc4180; --html writes one self-contained page (charts, print layout for A4). \
             Headings follow the language of LANG.
-            """)
+            """, """
+            NAME: \(ReportName.allCases.map(\.rawValue).joined(separator: ", ")). Дни — местные дни каждого центра. \
+            --csv выводит CSV для русского Excel (UTF-8 с BOM, ';', десятичная запятая, дд.мм.гггг), \
+            с --csv-dialect rfc4180 — по RFC 4180; --html выводит одну страницу (графики, вёрстка для печати на A4). \
+            Заголовки — на языке из LANG.
+            """))
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp(tr("Which report.", "Какой отчёт."))) var name: ReportName
