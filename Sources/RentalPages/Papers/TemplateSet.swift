@@ -12,17 +12,9 @@ public struct TemplateSet: Sendable {
     public let files: [String: String]
     private let library: MustacheLibrary
 
-    /// Where the shipped templates are: next to the executable (the package's resource bundle, in a
-    /// build tree), else `PREFIX/share/rentald/templates` for the prefix the executable is installed
-    /// under, else `/usr/share/rentald/templates`.
+    /// Where the shipped templates are (``ShippedTemplates``).
     public static func shippedDirectory() -> String? {
-        var candidates: [String] = []
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() {
-            candidates.append(executable.appendingPathComponent("RentalKit_RentalPages.resources/Templates").path)
-            candidates.append(executable.deletingLastPathComponent().appendingPathComponent("share/rentald/templates").path)
-        }
-        candidates.append("/usr/share/rentald/templates")
-        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/contract.mustache") }
+        ShippedTemplates.directory(holding: "contract.mustache")
     }
 
     /// Loads and checks every template: `adminDirectory`'s copy wins over `shippedDirectory`'s.

@@ -34,24 +34,9 @@ public enum ReportPage {
     }
 }
 
-/// Where the templates are: the target's resource bundle beside the executable (as SwiftPM builds it), or
-/// installed in `<prefix>/share/rentald/templates` (scripts/install.sh) for `<prefix>/sbin/rentald`. Found by
-/// path rather than through `Bundle.module`, whose accessor stops the process when the bundle is missing.
+/// Where the report's templates are (``ShippedTemplates``).
 enum ReportTemplates {
-    static let bundleName = "RentalKit_RentalPages.resources"
-
-    static let directory: URL? = {
-        let executable = Bundle.main.executableURL?.resolvingSymlinksInPath()
-            ?? URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        let here = executable.deletingLastPathComponent()
-        // As the papers' TemplateSet looks: the bundle in a build tree, then where install.sh puts them.
-        let candidates = [
-            here.appendingPathComponent(bundleName).appendingPathComponent("Templates"),
-            here.deletingLastPathComponent().appendingPathComponent("share/rentald/templates"),
-            URL(fileURLWithPath: "/usr/share/rentald/templates"),
-        ]
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("report-page.mustache").path) }
-    }()
+    static let directory: URL? = ShippedTemplates.directory(holding: "report-page.mustache").map { URL(fileURLWithPath: $0) }
 }
 
 /// What the page template reads.
