@@ -83,6 +83,9 @@ boot2() {
     cp "$rentald" "$rentalctl" $NS_RUN/bin/
     [[ -z $mantool ]] || cp "$mantool" $NS_RUN/bin/generate-manual
     cp -r "$repo/systemd" "$repo/scripts" "$repo/config" $NS_RUN/src/
+    # install.sh installs the shipped templates of papers and reports from the sources.
+    mkdir -p $NS_RUN/src/Sources/RentalPages
+    cp -r "$repo/Sources/RentalPages/Templates" $NS_RUN/src/Sources/RentalPages/
     cp "$SCRIPT" $NS_RUN/src/systemd-test.sh
     : >$NS_RUN/console.log
 
