@@ -56,7 +56,14 @@ struct CrashTests {
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(150 + (round * 37) % 300))
+            // Kill only once this round has done work (a loaded machine may take seconds to start the
+            // daemon and serve the first checkouts), then at a different moment each round.
+            let before = acknowledged.state.withLock { $0.checkouts.count }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while acknowledged.state.withLock({ $0.checkouts.count }) < before + 3, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try await Task.sleep(for: .milliseconds((round * 37) % 300))
             daemon.signal(SIGKILL)
             await daemon.reap()
             load.cancel()
@@ -65,7 +72,7 @@ struct CrashTests {
         // Every acknowledged checkout exists; every acknowledged return is returned.
         try await daemon.start(demo: false)
         let (checkouts, returns) = acknowledged.state.withLock { ($0.checkouts, $0.returns) }
-        #expect(checkouts.count > 40, "the load did work: \(checkouts.count) acknowledged checkouts")
+        #expect(checkouts.count >= 60, "the load did work: \(checkouts.count) acknowledged checkouts")
         for (id, unit) in checkouts {
             let loan = try await client.loan(id)
             #expect(loan.inventoryNumber == unit)
