@@ -32,7 +32,11 @@ struct API: HTTPHandler {
             try route.authorise(principal)
             call.parameters = parameters
             call.success = route.success
-            let response = try await route.handler(self, call)
+            let response = if route.offLoop {
+                try await withTaskExecutorPreference(globalConcurrentExecutor) { try await route.handler(self, call) }
+            } else {
+                try await route.handler(self, call)
+            }
             logger.debug("request", metadata: ["method": "\(request.method.rawValue)", "path": "\(call.path.joined(separator: "/"))",
                                                "user": "\(principal.name)", "status": "\(response.status.code)"])
             return response

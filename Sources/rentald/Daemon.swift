@@ -111,7 +111,9 @@ struct Daemon {
             return try RentalStore.open(
                 path: settings.storePath,
                 options: .init(synchronous: config.synchronous, busyTimeout: config.busyTimeoutSeconds, policy: config.policy,
-                              groupCommit: config.groupCommit, integrityCheck: .atOpenUnlessClosedCleanly),
+                              groupCommit: config.groupCommit, integrityCheck: .atOpenUnlessClosedCleanly,
+                              // Requests run on their connection's event loop (EventLoopExecutor).
+                              commitsOnCallingThread: false),
                 logger: logger)
         } catch {
             throw Failure(description: "cannot open the store \(settings.storePath): \(error.message)", exitCode: 74)

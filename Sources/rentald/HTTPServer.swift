@@ -88,7 +88,9 @@ final class HTTPServer: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             try await channel.executeThenClose { inbound in
                 for try await connection in inbound {
-                    group.addTask { await self.serve(connection) }
+                    group.addTask(executorPreference: EventLoopExecutor(connection.channel.eventLoop)) {
+                        await self.serve(connection)
+                    }
                 }
             }
         }

@@ -203,6 +203,25 @@ struct GroupCommitTests {
         #expect(commits.statistics.waiting == 0)
     }
 
+    @Test("with commitsOnCallingThread off, even an idle writer commits on its own queue, never on the caller's thread",
+          arguments: [true, false])
+    func idleWriterLeavesTheCallerAlone(groupCommit: Bool) async throws {
+        let store = try Self.fileStore(groupCommit: groupCommit)
+        let commits = GroupCommit(writer: store.writer, maxBatch: groupCommit ? 256 : 1, commitsOnCallingThread: false)
+        for round in 0..<20 {
+            let caller = pthread_self()
+            let inside = try await commits.write { db in
+                if round == 0 { try db.execute(sql: "CREATE TABLE probe (n INTEGER)") }
+                try db.execute(sql: "INSERT INTO probe VALUES (?)", arguments: [round])
+                return pthread_self()
+            }
+            #expect(pthread_equal(caller, inside) == 0, "round \(round): committed on the writer's queue")
+        }
+        #expect(try await store.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM probe") } == 20)
+        #expect(commits.statistics.operations == 20)
+        #expect(commits.statistics.waiting == 0)
+    }
+
     @Test("operations that arrive while one commits on its own thread are handed the writer after it, in one transaction")
     func arrivalsDuringAnIdleCommitShareTheNext() async throws {
         let store = try Self.fileStore(groupCommit: true)

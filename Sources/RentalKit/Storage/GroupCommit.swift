@@ -33,9 +33,13 @@ final class GroupCommit: Sendable {
     private let writer: any DatabaseWriter
     private let state = Mutex(State())
 
-    init(writer: any DatabaseWriter, maxBatch: Int = 256) {
+    /// Whether an operation that finds the writer idle commits on its caller's thread.
+    private let commitsOnCallingThread: Bool
+
+    init(writer: any DatabaseWriter, maxBatch: Int = 256, commitsOnCallingThread: Bool = true) {
         self.writer = writer
         self.maxBatch = max(1, maxBatch)
+        self.commitsOnCallingThread = commitsOnCallingThread
     }
 
     /// What has been committed so far, and how many operations are waiting.
@@ -50,7 +54,7 @@ final class GroupCommit: Sendable {
     /// Runs `body` in a transaction of its own at once when the writer is idle, else in the next shared
     /// transaction, and returns its result once that transaction is committed.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        if takeIdleWriter() {
+        if commitsOnCallingThread, takeIdleWriter() {
             defer { handOver() }
             return try commitHere(body)
         }

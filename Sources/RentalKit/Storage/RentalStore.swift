@@ -39,15 +39,20 @@ public final class RentalStore: Sendable {
         public var groupCommit: Bool
         /// When SQLite's `quick_check` of the whole file runs (default ``IntegrityCheck/atOpen``).
         public var integrityCheck: IntegrityCheck
+        /// Whether a write that finds the writer idle commits on the calling thread (default true: no
+        /// hand-over to the writer's queue and back). Off for a caller whose thread must never wait for
+        /// an fsync (an event loop serving other connections): every commit then runs on the writer's queue.
+        public var commitsOnCallingThread: Bool
 
         /// Creates options.
         public init(synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, policy: RentalPolicy = .init(),
-                    groupCommit: Bool = true, integrityCheck: IntegrityCheck = .atOpen) {
+                    groupCommit: Bool = true, integrityCheck: IntegrityCheck = .atOpen, commitsOnCallingThread: Bool = true) {
             self.synchronous = synchronous
             self.busyTimeout = busyTimeout
             self.policy = policy
             self.groupCommit = groupCommit
             self.integrityCheck = integrityCheck
+            self.commitsOnCallingThread = commitsOnCallingThread
         }
     }
 
@@ -80,7 +85,8 @@ public final class RentalStore: Sendable {
     private init(writer: any DatabaseWriter, options: Options, clock: any RentalClock, logger: Logger,
                  closedCleanly: Bool = false) throws {
         self.writer = writer
-        self.groupCommit = GroupCommit(writer: writer, maxBatch: options.groupCommit ? 256 : 1)
+        self.groupCommit = GroupCommit(writer: writer, maxBatch: options.groupCommit ? 256 : 1,
+                                       commitsOnCallingThread: options.commitsOnCallingThread)
         self.sharesCommits = options.groupCommit
         self.clock = clock
         self.policy = options.policy

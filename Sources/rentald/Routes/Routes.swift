@@ -2,5 +2,5 @@
 /// tests (`rentald --routes` prints it); a new endpoint is one row in its area's file.
 enum Routes {
     static let all: [Route] = health + centres + catalogue + units + families + rules + loans + reservations
-        + notices + backups + audit + holds + papers + registers + reports
+        + holds + (notices + backups + audit + papers + registers + reports).map { $0.runningOffLoop() }
 }

@@ -32,6 +32,9 @@ struct Route: Sendable {
     let handler: Handler
     /// The pattern's segments, split once.
     let segments: [Substring]
+    /// Whether the handler may run long (a report, a register, a paper, a backup): it then runs on Swift's
+    /// global executor instead of its connection's event loop (``EventLoopExecutor``).
+    private(set) var offLoop = false
 
     init(_ method: HTTPMethod, _ pattern: String, _ operationId: String, _ access: Access,
          success: HTTPResponseStatus = .ok, _ handler: @escaping Handler) {
@@ -42,6 +45,13 @@ struct Route: Sendable {
         self.success = success
         self.handler = handler
         segments = pattern.split(separator: "/")
+    }
+
+    /// This route, run off the event loop.
+    func runningOffLoop() -> Route {
+        var route = self
+        route.offLoop = true
+        return route
     }
 
     /// The path parameters when `path` fits the pattern, else nil.
