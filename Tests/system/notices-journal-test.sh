@@ -6,7 +6,7 @@
 # Like journal-test.sh, it re-runs itself in a private mount namespace with fresh tmpfs over /run and
 # /var/log/journal, starts its own journald there, and never touches the host's journal, /run or /tmp.
 # Checks: every overdue loan of the demo data gets exactly one notice entry with all its fields; one
-# summary entry per centre; a second scan and a daemon restart add no entry; no family name, phone or
+# summary entry per centre; a hold made through the API gets one hold-ready entry; a second scan and a daemon restart add no entry; no family name, phone or
 # address appears anywhere in the journal. The last line is "notices-journal-test: N passed, M failed".
 set -euo pipefail
 
@@ -59,6 +59,40 @@ inside() {
     api "/v1/loans?overdue=true&limit=1000" >"$work/overdue.json"
     api "/v1/notices?limit=1000" >"$work/notices.json"
     api "/v1/families?q=%D0%BE%D0%B2%D0%B0&limit=500" >"$work/families.json"   # «ова»: most invented surnames
+    # A hold: a family reserves the item type of a unit on loan, the unit comes back and is held for it; the
+    # hold-ready notice is queued in the return's transaction and sent by the daemon (at the latest when it
+    # next starts, below).
+    python3 - "$work" <<'PY' || fail "could not make a hold: $(cat "$work/hold.err" 2>/dev/null)"
+import http.client, json, socket, sys
+work = sys.argv[1]
+class Unix(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX); self.sock.connect(f"{work}/rentald.sock")
+def call(method, path, body=None):
+    connection = Unix("localhost")
+    connection.request(method, path, body=json.dumps(body) if body else None, headers={"Content-Type": "application/json"})
+    response = connection.getresponse()
+    return response.status, json.loads(response.read() or b"null")
+_, loans = call("GET", "/v1/loans?limit=1000")
+families = [f["reference"] for f in json.load(open(f"{work}/families.json"))["items"]]
+holds = []  # a reservation met by a free unit is held at once; one that waits is held by the return
+for loan in loans["items"]:
+    for family in families:
+        if family == loan["family"]: continue
+        status, reservation = call("POST", "/v1/reservations", {"family": family, "itemType": loan["itemType"], "centre": loan["centre"]})
+        if status != 201: continue
+        if reservation["state"] == "held":
+            holds.append({"reservation": reservation["id"], "unit": reservation["heldUnit"], "centre": loan["centre"], "by": "reserve"})
+            continue
+        status, receipt = call("POST", "/v1/returns", {"unit": loan["inventoryNumber"], "centre": loan["centre"], "condition": "good"})
+        if status == 200 and receipt.get("heldFor"):
+            holds.append({"reservation": receipt["heldFor"], "unit": loan["inventoryNumber"], "centre": loan["centre"], "by": "return"})
+            json.dump(holds, open(f"{work}/holds.json", "w"))
+            sys.exit(0)
+        break
+open(f"{work}/hold.err", "w").write(f"no return held a unit ({len(holds)} holds at reservation)")
+sys.exit(1)
+PY
     journalctl --sync
     journalctl -o json --no-pager >"$work/journal-1.json"
 
@@ -145,6 +179,15 @@ check(len(again) == len(notices), f"restart and rescan sent nothing new ({len(ag
 text = "\n".join(json.dumps(e, ensure_ascii=False) for e in second)
 leaks = [v for f in families for v in (f["contactSurname"], f["phone"], f["address"]) if v and v in text]
 check(len(families) > 10 and not leaks, f"no personal data in the journal ({len(leaks)} found)")
+holds = json.load(open(f"{work}/holds.json"))
+held = [e for e in second if e.get("MESSAGE_ID") == "0fa488a3520845f8885fa34a3b3d8563"]
+for hold in holds:
+    mine = [e for e in held if e.get("RENTAL_RESERVATION") == str(hold["reservation"])]
+    check(len(mine) == 1 and mine[0].get("RENTAL_UNIT") == hold["unit"] and mine[0].get("RENTAL_CENTRE") == hold["centre"]
+          and mine[0].get("RENTAL_NOTICE") == "hold-ready" and mine[0].get("RENTAL_PICKUP_BY")
+          and mine[0].get("RENTAL_FAMILY") and mine[0].get("PRIORITY") == "5",
+          f"one hold-ready entry with its fields for the hold made by {hold['by']} ({len(mine)} found)")
+check(len(held) == len(holds), f"hold-ready entries ({len(held)}) = holds made ({len(holds)})")
 check(len(bulk_entries) == bulk and len({e["RENTAL_LOAN"] for e in bulk_entries}) == bulk,
       f"backlog: {len(bulk_entries)} of {bulk} notices stored by journald")
 check("Массова" not in "\n".join(json.dumps(e, ensure_ascii=False) for e in bulk_entries), "backlog entries carry no names")
