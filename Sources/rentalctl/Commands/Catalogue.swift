@@ -13,7 +13,7 @@ struct Catalogue: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: tr("Add an item type (administrators).", "Добавить вид вещей (администратор)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Code (a–z, 0–9, '-'), e.g. baby-bath.", "Код (a–z, 0–9, '-'), например baby-bath."))) var code: String
+        @Argument(help: ArgumentHelp(tr("Code (a–z, 0–9, '-'), e.g. baby-bath.", "Код (a–z, 0–9, '-'), например baby-bath.")), transform: Check.itemTypeCode) var code: String
         @Option(help: ArgumentHelp(tr("The name people use.", "Название, как его называют люди."))) var name: String
         @Option(help: ArgumentHelp(tr("appliance, infant, furniture or other.", "appliance, infant, furniture или other."))) var category: Category
         @Option(name: .customLong("sanitise"), help: ArgumentHelp(tr("Sanitise after each return (default: yes for infant items).", "Санобработка после каждого возврата (по умолчанию да для детских вещей)."))) var sanitise: Bool?
@@ -48,7 +48,7 @@ struct Catalogue: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: tr("Show one item type with its flags.", "Показать вид вещей и его признаки."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."), valueName: "code")) var code: String
+        @Argument(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."), valueName: "code"), transform: Check.itemTypeCode) var code: String
 
         func run() async throws {
             try await perform { () async throws(RentalError) in

@@ -13,7 +13,7 @@ struct Overdue: AsyncParsableCommand {
     struct Scan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "scan", abstract: tr("Scan for loans due soon or overdue and send their notices now (administrators).", "Найти выдачи с близким или прошедшим сроком и отправить напоминания сейчас (администратор)."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code")) var centre: String?
+        @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code"), transform: Check.centreCode) var centre: String?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -31,7 +31,7 @@ struct Overdue: AsyncParsableCommand {
 struct Notices: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "notices", abstract: tr("List the overdue notices sent.", "Отправленные напоминания о просрочке."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code")) var centre: String?
+    @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code"), transform: Check.centreCode) var centre: String?
     @Option(help: ArgumentHelp(tr("Notices after this number.", "Напоминания после этого номера."))) var since: Int64 = 0
     @Option(help: ArgumentHelp(tr("At most this many (1–1000).", "Не больше стольких (1–1000)."))) var limit = 100
 

@@ -16,9 +16,9 @@ struct Rules: AsyncParsableCommand {
             abstract: tr("Create or replace the rule for a scope (administrators).", "Создать или заменить правило (администратор)."),
             discussion: tr("Periods are written as 14d or 3m (days or months).", "Сроки пишутся как 14d или 3m (дни или месяцы)."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp(tr("Only at this centre (default: all centres).", "Только в этом центре (по умолчанию во всех)."), valueName: "code")) var centre: String?
+        @Option(help: ArgumentHelp(tr("Only at this centre (default: all centres).", "Только в этом центре (по умолчанию во всех)."), valueName: "code"), transform: Check.centreCode) var centre: String?
         @Option(help: ArgumentHelp(tr("Only this category.", "Только эта категория."))) var category: Category?
-        @Option(help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "type")) var type: String?
+        @Option(help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "type"), transform: Check.itemTypeCode) var type: String?
         @Option(help: ArgumentHelp(tr("Loan period: 14d or 3m.", "Срок выдачи: 14d или 3m."))) var period: String
         @Option(help: ArgumentHelp(tr("Renewals allowed.", "Разрешено продлений."))) var renewals = 0
         @Option(name: .customLong("renewal-period"), help: ArgumentHelp(tr("Each renewal adds: 14d or 1m (default: the period).", "Продление добавляет: 14d или 1m (по умолчанию — срок выдачи)."))) var renewalPeriod: String?
@@ -28,7 +28,7 @@ struct Rules: AsyncParsableCommand {
 
         static func parse(_ text: String, option: String) throws -> LoanPeriod {
             guard let unit = text.last, let count = Int(text.dropLast()), count > 0, unit == "d" || unit == "m" else {
-                throw ValidationError("\(option) must be like 14d or 3m, not '\(text)'")
+                throw ValidationError(tr("\(option): not a period; write days or months like 14d or 3m", "\(option): это не срок; пишите дни или месяцы так: 14d или 3m"))
             }
             return LoanPeriod(count, unit == "d" ? .days : .months)
         }
@@ -67,7 +67,7 @@ struct Rules: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "remove", abstract: tr("Remove a rule (administrators).", "Удалить правило (администратор)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("The rule's number (see `rules list`).", "Номер правила (см. `rules list`)."), valueName: "id")) var id: Int64
+        @Argument(help: ArgumentHelp(tr("The rule's number (see `rules list`).", "Номер правила (см. `rules list`)."), valueName: "id"), transform: Check.number) var id: Int64
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -81,7 +81,7 @@ struct Rules: AsyncParsableCommand {
     struct Effective: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "effective", abstract: tr("The rule that applies to an item type at a centre.", "Какое правило действует для вида вещей в центре."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."), valueName: "type")) var type: String
+        @Option(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."), valueName: "type"), transform: Check.itemTypeCode) var type: String
         @OptionGroup var centre: CentreOption
 
         func run() async throws {
