@@ -183,7 +183,8 @@ put 0644 "$STAGE/rentalctl.fish" "$DATADIR/fish/vendor_completions.d/rentalctl.f
 # the whole package again in its own configuration, so the tool is built directly as a product of the
 # checked-out dependency (same flags as above, so the release build is not invalidated) and run on the
 # binaries being installed. --man-tool FILE (or $GENERATE_MANUAL) gives a ready tool; with --no-build
-# and no tool, the manuals are skipped.
+# and no tool, the manuals are skipped. The tool keeps ASCII only (1.8.2 drops every other character), so
+# the pages are English, made under LANG=C.UTF-8, and the English help is written in ASCII (ManualTests).
 manuals() {
     local tool=${MAN_TOOL:-$SCRATCH/release/generate-manual}
     if [[ ! -x $tool ]]; then
@@ -194,8 +195,8 @@ manuals() {
         [[ -x $tool ]] || return 1
     fi
     mkdir -p "$STAGE/man1" "$STAGE/man8"
-    "$tool" "$RENTALD_BIN" --section 8 -o "$STAGE/man8" >/dev/null &&
-        "$tool" "$RENTALCTL_BIN" --section 1 --multi-page -o "$STAGE/man1" >/dev/null
+    LANG=C.UTF-8 LC_ALL= LC_MESSAGES= "$tool" "$RENTALD_BIN" --section 8 -o "$STAGE/man8" >/dev/null &&
+        LANG=C.UTF-8 LC_ALL= LC_MESSAGES= "$tool" "$RENTALCTL_BIN" --section 1 --multi-page -o "$STAGE/man1" >/dev/null
 }
 if manuals; then
     for page in "$STAGE"/man8/*.8 "$STAGE"/man1/*.1; do

@@ -13,7 +13,7 @@ struct Catalogue: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: tr("Add an item type (administrators).", "Добавить вид вещей (администратор)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Code (a–z, 0–9, '-'), e.g. baby-bath.", "Код (a–z, 0–9, '-'), например baby-bath.")), transform: Check.itemTypeCode) var code: String
+        @Argument(help: ArgumentHelp(tr("Code (a to z, 0 to 9, '-'), e.g. baby-bath.", "Код (a–z, 0–9, '-'), например baby-bath.")), transform: Check.itemTypeCode) var code: String
         @Option(help: ArgumentHelp(tr("The name people use.", "Название, как его называют люди."))) var name: String
         @Option(help: ArgumentHelp(tr("appliance, infant, furniture or other.", "appliance, infant, furniture или other."))) var category: Category
         @Option(name: .customLong("sanitise"), help: ArgumentHelp(tr("Sanitise after each return (default: yes for infant items).", "Санобработка после каждого возврата (по умолчанию да для детских вещей)."))) var sanitise: Bool?

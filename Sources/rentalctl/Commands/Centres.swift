@@ -110,7 +110,7 @@ struct Centres: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp(tr("Stable code, Latin letters (e.g. ryabinushka).", "Постоянный код латиницей (например, ryabinushka)."), valueName: "code"), transform: Check.centreCode)
         var code: String
-        @Option(help: ArgumentHelp(tr("Name, e.g. «Рябинушка».", "Название, например «Рябинушка»."))) var name: String
+        @Option(help: ArgumentHelp(tr("The name people use, as on the centre's sign.", "Название, например «Рябинушка»."))) var name: String
         @Option(help: ArgumentHelp(tr("Region.", "Регион."))) var region: String
         @Option(name: .customLong("time-zone"), help: ArgumentHelp(tr("IANA time zone, e.g. Asia/Omsk.", "Часовой пояс IANA, например Asia/Omsk."), valueName: "zone"))
         var timeZone: String

@@ -33,7 +33,7 @@ struct Notices: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code"), transform: Check.centreCode) var centre: String?
     @Option(help: ArgumentHelp(tr("Notices after this number.", "Напоминания после этого номера."))) var since: Int64 = 0
-    @Option(help: ArgumentHelp(tr("At most this many (1–1000).", "Не больше стольких (1–1000)."))) var limit = 100
+    @Option(help: ArgumentHelp(tr("At most this many (1 to 1000).", "Не больше стольких (1–1000)."))) var limit = 100
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
