@@ -50,6 +50,11 @@ enum Output {
         return LocalDate(serialDay: local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
     }
 
+    /// A run of days: `01.01.2027, пт – 08.01.2027, пт`, or one date when it is one day.
+    static func days(_ first: LocalDate, _ last: LocalDate) -> String {
+        first == last ? date(first) : date(first) + " – " + date(last)
+    }
+
     /// A due date: the same as ``date(_:)``, which says the day of the week.
     static func dueDate(_ date: LocalDate) -> String { Language.current.date(date) }
 }

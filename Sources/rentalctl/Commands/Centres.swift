@@ -37,7 +37,9 @@ struct Centres: AsyncParsableCommand {
                 print("\(found.code)  \(found.name)  \(found.timeZone)")
                 print(tr("open: ", "работает: ") + Weekday.allCases.filter(found.openDays.contains).map(Language.current.weekday).joined(separator: ", "))
                 for closure in found.closures {
-                    print(tr("closed ", "закрыт ") + "\(Output.date(closure.firstDay)) – \(Output.date(closure.lastDay)) \(closure.note)")
+                    // The closure's number is what `centres remove-closure` takes.
+                    print(tr("closed ", "закрыт ") + Output.days(closure.firstDay, closure.lastDay) + (closure.note.isEmpty ? "" : " \(closure.note)")
+                          + tr(" (closure \(closure.id))", " (закрытие \(closure.id))"))
                 }
             }
         }
@@ -60,7 +62,7 @@ struct Centres: AsyncParsableCommand {
             try await perform { () async throws(RentalError) in
                 let closure = try await global.client.addClosure(ClosureRequest(firstDay: day, lastDay: through ?? day, kind: kind, note: note),
                                                                  centre: centreCode)
-                let days = "\(Output.date(closure.firstDay)) – \(Output.date(closure.lastDay))"
+                let days = Output.days(closure.firstDay, closure.lastDay)
                 var moved: [Loan] = []
                 if shift {
                     do throws(RentalError) {
