@@ -99,6 +99,38 @@ enum Check {
         return number
     }
 
+    /// `--limit`: 1 to 1000.
+    static func limit(_ text: String) throws -> Int {
+        guard let value = Int(trimmed(text)), (1...1000).contains(value) else {
+            throw BadValue(description: tr("not a number from 1 to 1000, e.g. 100", "это не число от 1 до 1000, например 100"))
+        }
+        return value
+    }
+
+    /// A count or a number of days or months: a whole number, 0 or more.
+    static func count(_ text: String) throws -> Int {
+        guard let value = Int(trimmed(text)), value >= 0 else {
+            throw BadValue(description: tr("not a whole number, e.g. 14", "это не целое число, например 14"))
+        }
+        return value
+    }
+
+    /// A position in a sequence (`--since`): a whole number, 0 or more.
+    static func position(_ text: String) throws -> Int64 {
+        guard let value = Int64(trimmed(text)), value >= 0 else {
+            throw BadValue(description: tr("not a whole number, e.g. 0 or 1042", "это не целое число, например 0 или 1042"))
+        }
+        return value
+    }
+
+    /// `--copies`: 1 or 2.
+    static func copies(_ text: String) throws -> Int {
+        guard let value = Int(trimmed(text)), (1...2).contains(value) else {
+            throw BadValue(description: tr("must be 1 or 2, e.g. --copies 2", "допустимо 1 или 2, например --copies 2"))
+        }
+        return value
+    }
+
     /// 1–40 letters of any script, digits, `-`, `/`, `.` (the daemon's identifiers, before upper-casing).
     static func isIdentifier(_ text: String) -> Bool {
         (1...40).contains(text.count) && text.allSatisfy { $0.isLetter || $0.isASCIIDigit || "-/.".contains($0) }

@@ -65,6 +65,36 @@ enum Language {
         }
     }
 
+    /// An item category in words.
+    func category(_ category: Category) -> String {
+        switch category {
+        case .appliance: pick("appliances", "бытовая техника")
+        case .infant: pick("for infants", "для младенцев")
+        case .furniture: pick("furniture", "мебель")
+        case .other: pick("other", "другое")
+        }
+    }
+
+    /// A family's status in words.
+    func familyStatus(_ status: FamilyStatus) -> String {
+        status == .active ? pick("active", "активна") : pick("suspended", "приостановлена")
+    }
+
+    /// A notice's stage in words.
+    func noticeStage(_ stage: NoticeStage) -> String {
+        switch stage {
+        case .dueSoon: pick("due soon", "скоро срок")
+        case .overdue: pick("overdue", "просрочка")
+        case .escalated: pick("call", "звонок")
+        case .final: pick("lost?", "утеря?")
+        }
+    }
+
+    /// A loan period: `14 days`, `6 months` / `14 дней`, `6 месяцев`.
+    func period(_ period: LoanPeriod) -> String {
+        period.unit == .days ? Plural.days(period.count) : Plural.months(period.count)
+    }
+
     /// A unit status in words.
     func status(_ status: UnitStatus) -> String {
         switch status {

@@ -47,15 +47,22 @@ struct TableLayout {
         var widths = (0..<columns).map { column in
             ([headings[column]] + cells.map { $0[column] }).map(TextWidth.of).max() ?? 0
         }
-        // The last column is not padded, but it still has to fit.
-        let floors = (0..<columns).map { column in
-            max(4, headings[column].split(separator: " ").map { TextWidth.of(String($0)) }.max() ?? 0)
+        // The last column is not padded, but it still has to fit. Columns are narrowed first down to their
+        // longest word (cells wrap at spaces), and only then, if the table is still too wide, down to their
+        // heading's longest word (a word is cut, with a hyphen).
+        let headingFloors = (0..<columns).map { column in
+            max(4, TableLayout.words(headings[column]).map(TextWidth.of).max() ?? 0)
+        }
+        let wordFloors = (0..<columns).map { column in
+            max(headingFloors[column], cells.flatMap { TableLayout.words($0[column]) }.map(TextWidth.of).max() ?? 0)
         }
         let gaps = 2 * max(0, columns - 1)
-        while widths.reduce(0, +) + gaps > width {
-            // Narrow the widest column that can still be narrowed.
-            guard let column = widths.indices.filter({ widths[$0] > floors[$0] }).max(by: { widths[$0] < widths[$1] }) else { break }
-            widths[column] -= 1
+        for floors in [wordFloors, headingFloors] {
+            while widths.reduce(0, +) + gaps > width {
+                // Narrow the widest column that can still be narrowed.
+                guard let column = widths.indices.filter({ widths[$0] > floors[$0] }).max(by: { widths[$0] < widths[$1] }) else { break }
+                widths[column] -= 1
+            }
         }
         var output = render([headings], widths: widths).map(bold)
         for row in cells { output += render([row], widths: widths) }
@@ -84,12 +91,28 @@ struct TableLayout {
         }
     }
 
+    /// The pieces a cell may break into: at spaces, except after a comma (`24.11.2026, вт` stays whole).
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        for character in text {
+            if character == " ", !current.isEmpty, current.last != "," {
+                words.append(current)
+                current = ""
+            } else if character != " " || !current.isEmpty {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
     /// `text` in lines at most `width` columns wide, broken at spaces, a longer word cut.
     static func wrap(_ text: String, width: Int) -> [String] {
         guard TextWidth.of(text) > width, width > 0 else { return [text] }
         var lines: [String] = []
         var current = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+        for word in words(text) {
             var word = word
             let candidate = current.isEmpty ? word : current + " " + word
             if TextWidth.of(candidate) <= width {
@@ -99,14 +122,16 @@ struct TableLayout {
             if !current.isEmpty { lines.append(current) }
             current = ""
             while TextWidth.of(word) > width {
+                // A cut word ends its line with a hyphen.
+                let room = width > 2 ? width - 1 : width
                 var head = ""
                 var rest = Substring(word)
-                while let next = rest.first, TextWidth.of(head + String(next)) <= width {
+                while let next = rest.first, TextWidth.of(head + String(next)) <= room {
                     head.append(next)
                     rest = rest.dropFirst()
                 }
                 if head.isEmpty { break }
-                lines.append(head)
+                lines.append(room < width ? head + "-" : head)
                 word = String(rest)
             }
             current = word

@@ -79,6 +79,8 @@ struct BadInputTests {
         Case(arguments: ["stock", "--centre", "Рябинушка"], argument: "--centre <code>", example: "ryabinushka", value: "Рябинушка"),
         Case(arguments: ["available", "Кроватка"], argument: "<type>", example: "cot", value: "Кроватка"),
         Case(arguments: ["renew", "первая"], argument: "<loan>", example: "1042", value: "первая"),
+        Case(arguments: ["loans", "--limit", "5000"], argument: "--limit <limit>", example: "100", value: "5000"),
+        Case(arguments: ["print", "contract", "12", "--copies", "3"], argument: "--copies <copies>", example: "--copies 2", value: "3"),
     ]
 
     @Test("a bad value exits 64 naming the argument with an example, in English", arguments: cases)

@@ -49,6 +49,28 @@ struct TableWidthTests {
         try await daemon.stop()
     }
 
+    @Test("Russian tables say categories, periods, statuses and stages in Russian, and name centres")
+    func russianValues() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        _ = try await daemon.client.scanNotices(centre: nil)
+        let english = ["appliance", "infant", "furniture", "days", "months", "active", "suspended", "due-soon", "overdue", "escalated",
+                       "ryabinushka", "isilkul"]
+        for arguments in [["rules", "list"], ["catalogue", "list"], ["families", "find", "Ф"], ["notices"]] {
+            let text = try await Self.run(daemon, arguments, language: "ru_RU.UTF-8")
+            // The catalogue's first column is the codes themselves.
+            let shown = arguments == ["catalogue", "list"] ? text.split(separator: "\n").map { $0.split(separator: " ").dropFirst().joined(separator: " ") }.joined(separator: "\n") : text
+            for word in english {
+                #expect(!shown.contains(word), "rentalctl \(arguments.joined(separator: " ")) (ru) says «\(word)»: \(text)")
+            }
+        }
+        let rules = try await Self.run(daemon, ["rules", "list"], language: "ru_RU.UTF-8")
+        #expect(rules.contains("14 дней") && rules.contains("6 месяцев") && rules.contains("бытовая техника"), "\(rules)")
+        let notices = try await Self.run(daemon, ["notices"], language: "ru_RU.UTF-8")
+        #expect(notices.contains("Рябинушка") && notices.contains("просрочка"), "\(notices)")
+        try await daemon.stop()
+    }
+
     @Test("a wrapped cell stays in its column")
     func wrappedCell() async throws {
         let daemon = try DaemonHarness()

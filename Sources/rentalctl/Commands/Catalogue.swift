@@ -17,8 +17,8 @@ struct Catalogue: AsyncParsableCommand {
         @Option(help: ArgumentHelp(tr("The name people use.", "Название, как его называют люди."))) var name: String
         @Option(help: ArgumentHelp(tr("appliance, infant, furniture or other.", "appliance, infant, furniture или other."))) var category: Category
         @Option(name: .customLong("sanitise"), help: ArgumentHelp(tr("Sanitise after each return (default: yes for infant items).", "Санобработка после каждого возврата (по умолчанию да для детских вещей)."))) var sanitise: Bool?
-        @Option(name: .customLong("safety-check-days"), help: ArgumentHelp(tr("Electrical safety check every N days.", "Проверка электробезопасности каждые N дней."))) var safetyCheckDays: Int?
-        @Option(name: .customLong("infant-months"), help: ArgumentHelp(tr("Only for children younger than N months.", "Только для детей младше N месяцев."))) var infantMonths: Int?
+        @Option(name: .customLong("safety-check-days"), help: ArgumentHelp(tr("Electrical safety check every N days.", "Проверка электробезопасности каждые N дней.")), transform: Check.count) var safetyCheckDays: Int?
+        @Option(name: .customLong("infant-months"), help: ArgumentHelp(tr("Only for children younger than N months.", "Только для детей младше N месяцев.")), transform: Check.count) var infantMonths: Int?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -40,7 +40,7 @@ struct Catalogue: AsyncParsableCommand {
                 let types = try await global.client.itemTypes()
                 if global.json { return Output.json(Page(items: types)) }
                 Output.table([tr("CODE", "КОД"), tr("NAME", "НАЗВАНИЕ"), tr("CATEGORY", "КАТЕГОРИЯ"), tr("RECALLED", "ОТОЗВАН")],
-                             types.map { [$0.code, $0.name, $0.category.rawValue, $0.recalled ? tr("yes", "да") : ""] })
+                             types.map { [$0.code, $0.name, Language.current.category($0.category), $0.recalled ? tr("yes", "да") : ""] })
             }
         }
     }

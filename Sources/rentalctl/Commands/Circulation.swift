@@ -111,7 +111,7 @@ struct Loans: AsyncParsableCommand {
     @Option(name: .customLong("due-before"), help: ArgumentHelp(tr("Only loans due before this day.", "Только выдачи со сроком до этого дня."), valueName: "date"), transform: Check.date)
     var dueBefore: LocalDate?
     @Flag(help: ArgumentHelp(tr("Closed loans too.", "Включая закрытые выдачи."))) var all = false
-    @Option(help: ArgumentHelp(tr("At most this many (1 to 1000).", "Не больше стольких (1–1000)."))) var limit = 100
+    @Option(help: ArgumentHelp(tr("At most this many (1 to 1000, default 100).", "Не больше стольких (1–1000, по умолчанию 100).")), transform: Check.limit) var limit = 100
 
     func run() async throws {
         try await perform { () async throws(RentalError) in

@@ -96,7 +96,7 @@ struct Families: AsyncParsableCommand {
                 let found = try await global.client.findFamilies(query)
                 if global.json { return Output.json(Page(items: found)) }
                 Output.table([tr("REFERENCE", "НОМЕР"), tr("CONTACT", "КОНТАКТ"), tr("PHONE", "ТЕЛЕФОН"), tr("STATUS", "СТАТУС")],
-                             found.map { [$0.reference, "\($0.contactSurname) \($0.contactGivenNames)", $0.phone, $0.status.rawValue] })
+                             found.map { [$0.reference, "\($0.contactSurname) \($0.contactGivenNames)", $0.phone, Language.current.familyStatus($0.status)] })
             }
         }
     }

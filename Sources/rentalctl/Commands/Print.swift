@@ -47,7 +47,7 @@ struct Print: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "contract", abstract: tr("The loan-for-use contract of a loan.", "Договор безвозмездного пользования по выдаче."))
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи.")), transform: Check.number) var loan: Int64
-        @Option(help: ArgumentHelp(tr("Copies: 1, or 2 (the centre's and the family's; default from the daemon's configuration).", "Экземпляров: 1 или 2 (центру и семье; по умолчанию — из настроек службы)."))) var copies: Int?
+        @Option(help: ArgumentHelp(tr("Copies: 1, or 2 (the centre's and the family's; default from the daemon's configuration).", "Экземпляров: 1 или 2 (центру и семье; по умолчанию — из настроек службы).")), transform: Check.copies) var copies: Int?
         @OptionGroup var destination: Destination
         func run() async throws { try await Print.loanDocument("contract", loan: loan, copies: copies, global: global, destination: destination) }
     }
@@ -56,7 +56,7 @@ struct Print: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "handover", abstract: tr("The act of hand-over of a loan.", "Акт приёма-передачи вещи."))
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи.")), transform: Check.number) var loan: Int64
-        @Option(help: ArgumentHelp(tr("Copies: 1 or 2.", "Экземпляров: 1 или 2."))) var copies: Int?
+        @Option(help: ArgumentHelp(tr("Copies: 1 or 2.", "Экземпляров: 1 или 2.")), transform: Check.copies) var copies: Int?
         @OptionGroup var destination: Destination
         func run() async throws { try await Print.loanDocument("handover", loan: loan, copies: copies, global: global, destination: destination) }
     }
@@ -65,7 +65,7 @@ struct Print: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "return", abstract: tr("The act of return of a loan (condition, note, who took it back).", "Акт возврата вещи (состояние, заметка, кто принял)."))
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи.")), transform: Check.number) var loan: Int64
-        @Option(help: ArgumentHelp(tr("Copies: 1 or 2.", "Экземпляров: 1 или 2."))) var copies: Int?
+        @Option(help: ArgumentHelp(tr("Copies: 1 or 2.", "Экземпляров: 1 или 2.")), transform: Check.copies) var copies: Int?
         @OptionGroup var destination: Destination
         func run() async throws { try await Print.loanDocument("return", loan: loan, copies: copies, global: global, destination: destination) }
     }

@@ -20,11 +20,11 @@ struct Rules: AsyncParsableCommand {
         @Option(help: ArgumentHelp(tr("Only this category.", "Только эта категория."))) var category: Category?
         @Option(help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "type"), transform: Check.itemTypeCode) var type: String?
         @Option(help: ArgumentHelp(tr("Loan period: 14d or 3m.", "Срок выдачи: 14d или 3m."))) var period: String
-        @Option(help: ArgumentHelp(tr("Renewals allowed.", "Разрешено продлений."))) var renewals = 0
+        @Option(help: ArgumentHelp(tr("Renewals allowed (default 0).", "Разрешено продлений (по умолчанию 0).")), transform: Check.count) var renewals = 0
         @Option(name: .customLong("renewal-period"), help: ArgumentHelp(tr("Each renewal adds: 14d or 1m (default: the period).", "Продление добавляет: 14d или 1m (по умолчанию — срок выдачи)."))) var renewalPeriod: String?
-        @Option(name: .customLong("max-loans"), help: ArgumentHelp(tr("Open loans per family in all.", "Всего открытых выдач на семью."))) var maxLoans: Int?
-        @Option(name: .customLong("max-in-category"), help: ArgumentHelp(tr("Open loans per family in the item's category.", "Открытых выдач на семью в категории вещи."))) var maxInCategory: Int?
-        @Option(name: .customLong("infant-months"), help: ArgumentHelp(tr("Overrides the item type's infant age limit.", "Заменяет возрастное ограничение вида вещей."))) var infantMonths: Int?
+        @Option(name: .customLong("max-loans"), help: ArgumentHelp(tr("Open loans per family in all.", "Всего открытых выдач на семью.")), transform: Check.count) var maxLoans: Int?
+        @Option(name: .customLong("max-in-category"), help: ArgumentHelp(tr("Open loans per family in the item's category.", "Открытых выдач на семью в категории вещи.")), transform: Check.count) var maxInCategory: Int?
+        @Option(name: .customLong("infant-months"), help: ArgumentHelp(tr("Overrides the item type's infant age limit.", "Заменяет возрастное ограничение вида вещей.")), transform: Check.count) var infantMonths: Int?
 
         static func parse(_ text: String, option: String) throws -> LoanPeriod {
             guard let unit = text.last, let count = Int(text.dropLast()), count > 0, unit == "d" || unit == "m" else {
@@ -54,11 +54,13 @@ struct Rules: AsyncParsableCommand {
             try await perform { () async throws(RentalError) in
                 let rules = try await global.client.rules()
                 if global.json { return Output.json(Page(items: rules)) }
+                let names = try await global.names()
                 Output.table([tr("ID", "№"), tr("CENTRE", "ЦЕНТР"), tr("APPLIES TO", "ДЛЯ"), tr("PERIOD", "СРОК"), tr("RENEWALS", "ПРОДЛЕНИЙ"),
                               tr("MAX LOANS", "МАКС. ВЫДАЧ")],
                              rules.map { rule in
-                                 ["\(rule.id)", rule.scope.centre ?? "*", rule.scope.itemType ?? rule.scope.category?.rawValue ?? "*",
-                                  rule.period.description, "\(rule.renewalsAllowed)", rule.maxOpenLoans.map(String.init) ?? "-"]
+                                 ["\(rule.id)", rule.scope.centre.map(names.centre) ?? "*",
+                                  rule.scope.itemType.map(names.itemType) ?? rule.scope.category.map(Language.current.category) ?? "*",
+                                  Language.current.period(rule.period), "\(rule.renewalsAllowed)", rule.maxOpenLoans.map(String.init) ?? "-"]
                              })
             }
         }

@@ -14,7 +14,7 @@ extension Units {
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер.")), transform: Check.inventoryNumber) var unit: String
         @Option(help: ArgumentHelp(tr("Destination centre code.", "Код центра назначения."), valueName: "code"), transform: Check.centreCode) var to: String
-        @Option(help: ArgumentHelp(tr("The reservation at the destination it is for.", "Очередь в центре назначения, для которой отправляется вещь."), valueName: "id")) var reservation: Int64?
+        @Option(help: ArgumentHelp(tr("The reservation at the destination it is for.", "Очередь в центре назначения, для которой отправляется вещь."), valueName: "id"), transform: Check.number) var reservation: Int64?
         @Option(help: ArgumentHelp(tr("A note.", "Заметка."))) var note: String?
 
         func run() async throws {

@@ -17,7 +17,7 @@ struct Units: AsyncParsableCommand {
         @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code"), transform: Check.centreCode) var centre: String?
         @Option(help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "type"), transform: Check.itemTypeCode) var type: String?
         @Option(help: ArgumentHelp(tr("Only this status.", "Только это состояние."))) var status: UnitStatus?
-        @Option(help: ArgumentHelp(tr("At most this many (1 to 1000).", "Не больше стольких (1–1000)."))) var limit = 100
+        @Option(help: ArgumentHelp(tr("At most this many (1 to 1000, default 100).", "Не больше стольких (1–1000, по умолчанию 100).")), transform: Check.limit) var limit = 100
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
