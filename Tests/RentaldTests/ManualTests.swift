@@ -8,19 +8,26 @@ struct ManualTests {
     static let binaries = URL(fileURLWithPath: DaemonHarness.binary).deletingLastPathComponent()
     static let environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "MANWIDTH": "80"]
 
-    /// Generates rentald(8) and rentalctl(1) with one page per subcommand, as install.sh does.
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts")
+
+    /// Generates rentald(8), rentalctl(1) with one page per subcommand and its Russian pages, as install.sh
+    /// does (scripts/manuals.sh).
     static func pages() async throws -> URL {
         let tool = binaries.appendingPathComponent("generate-manual").path
         try #require(FileManager.default.isExecutableFile(atPath: tool),
                      "no \(tool): build it with `swift build --product generate-manual` (scripts/test.sh does)")
         let directory = URL(fileURLWithPath: "/tmp/rental-manual-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("man1"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("man8"), withIntermediateDirectories: true)
-        try await Spawn.run([tool, binaries.appendingPathComponent("rentald").path, "--section", "8", "-o", directory.appendingPathComponent("man8").path],
-                            environment: environment)
-        try await Spawn.run([tool, binaries.appendingPathComponent("rentalctl").path, "--section", "1", "--multi-page",
-                             "-o", directory.appendingPathComponent("man1").path], environment: environment)
+        try await Spawn.run([scripts.appendingPathComponent("manuals.sh").path, tool, binaries.appendingPathComponent("rentald").path,
+                             binaries.appendingPathComponent("rentalctl").path, directory.path], environment: environment)
         return directory
+    }
+
+    /// A page's source with roff's `\[u0416]` escapes turned back into the characters.
+    static func decoded(_ source: String) -> String {
+        source.replacing(/\\\[u([0-9A-F]{4,6})\]/) { match in
+            UInt32(match.output.1, radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) } ?? ""
+        }
     }
 
     @Test("rentald(8) and every rentalctl page render with man and groff without a warning")
@@ -28,13 +35,16 @@ struct ManualTests {
         let directory = try await Self.pages()
         defer { try? FileManager.default.removeItem(at: directory) }
         let section1 = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("man1").path).sorted()
+        let russian = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("ru/man1").path).sorted()
         let commands = try await LanguageTests.commands()
         // One page per command path (`rentalctl centres close-day` is rentalctl.centres.close-day.1), plus `help`.
         for command in commands {
             let page = (["rentalctl"] + command).joined(separator: ".") + ".1"
             #expect(section1.contains(page), "no page \(page)")
+            #expect(russian.contains(page), "no Russian page \(page)")
         }
         let pages = section1.map { directory.appendingPathComponent("man1").appendingPathComponent($0).path }
+            + russian.map { directory.appendingPathComponent("ru/man1").appendingPathComponent($0).path }
             + [directory.appendingPathComponent("man8/rentald.8").path]
         for page in pages {
             let warnings = try await Spawn.run(["groff", "-mandoc", "-Tutf8", "-ww", "-z", page], environment: Self.environment)
@@ -45,19 +55,27 @@ struct ManualTests {
         }
         let rentald = try await Spawn.run(["man", "-l", directory.appendingPathComponent("man8/rentald.8").path], environment: Self.environment)
         #expect(rentald.contains("RENTALD(8)") && rentald.contains("--check-config"), "\(rentald.prefix(400))")
+        // The Russian page in any UTF-8 locale: the escapes do not depend on the reader's encoding.
+        let checkout = try await Spawn.run(["man", "-l", directory.appendingPathComponent("ru/man1/rentalctl.checkout.1").path], environment: Self.environment)
+        #expect(checkout.contains("rentalctl checkout — Выдать вещь семье.") && checkout.contains("Инвентарный номер вещи."), "\(checkout.prefix(600))")
+        let loans = try await Spawn.run(["man", "-l", directory.appendingPathComponent("ru/man1/rentalctl.loans.1").path], environment: Self.environment)
+        #expect(loans.contains("(1–1000, по умолчанию 100)"), "\(loans)")
     }
 
-    /// generate-manual drops every character that is not ASCII: the English help must not need one, or the
-    /// page says `(11000)` where the help says `(1–1000)`.
-    @Test("every option's help is in its page word for word", arguments: [["loans"], ["audit", "list"], ["catalogue", "add"], ["centres", "add"],
-                                                                        ["families", "add"], ["checkout"]])
-    func helpInPage(_ command: [String]) async throws {
+    /// generate-manual drops every character that is not ASCII: scripts/manuals.sh carries them through, or
+    /// the page would say `(11000)` where the help says `(1–1000)`, and nothing at all in Russian.
+    @Test("every option's help is in its page word for word, in English and in Russian",
+          arguments: [["loans"], ["audit", "list"], ["catalogue", "add"], ["centres", "add"], ["families", "add"], ["checkout"]], ["C.UTF-8", "ru_RU.UTF-8"])
+    func helpInPage(_ command: [String], language: String) async throws {
         let directory = try await Self.pages()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let page = try String(contentsOf: directory.appendingPathComponent("man1").appendingPathComponent((["rentalctl"] + command).joined(separator: ".") + ".1"),
-                              encoding: .utf8)
+        let folder = language == "C.UTF-8" ? "man1" : "ru/man1"
+        let page = Self.decoded(try String(contentsOf: directory.appendingPathComponent(folder)
+            .appendingPathComponent((["rentalctl"] + command).joined(separator: ".") + ".1"), encoding: .utf8))
+        var environment = Self.environment
+        environment["LANG"] = language
         let dump = try await Spawn.run([Self.binaries.appendingPathComponent("rentalctl").path] + command + ["--experimental-dump-help"],
-                                       environment: Self.environment)
+                                       environment: environment)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any])
         let arguments = try #require((json["command"] as? [String: Any])?["arguments"] as? [[String: Any]])
         let abstracts = arguments.compactMap { $0["abstract"] as? String }.filter { !$0.isEmpty }
