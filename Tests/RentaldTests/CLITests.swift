@@ -36,7 +36,7 @@ struct CLITests {
         let kettles = try await daemon.client.units(centre: "ryabinushka", itemType: "kettle", status: .available).items.map(\.inventoryNumber)
         let cot = try await ctl(daemon, ["checkout", "--family", "F-DAY-1", "--unit", cots[0]])
         #expect(cot.status == 0, "\(cot.output)")
-        #expect(cot.output.contains("to family F-DAY-1, due "))
+        #expect(cot.output.contains("(Кроватка детская) to family F-DAY-1, due "), "the item type by its name: \(cot.output)")
         let kettleJSON = try await ctl(daemon, ["checkout", "--family", "F-DAY-1", "--unit", kettles[0], "--json"])
         #expect(kettleJSON.status == 0)
         let kettleLoan = try RentalJSON.decoder().decode(Loan.self, from: Data(kettleJSON.output.utf8))

@@ -26,8 +26,9 @@ struct Checkout: AsyncParsableCommand {
             let loan = try await global.client.checkout(
                 CheckoutRequest(family: family, unit: ScannedCode.inventoryNumber(unit), centre: centreCode, issuedAt: issuedAt), idempotencyKey: key)
             if global.json { return Output.json(loan) }
-            print(tr("Loan \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)) to family \(loan.family), due \(Output.dueDate(loan.dueDate))",
-                     "Выдача \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)) семье \(loan.family), вернуть до \(Output.dueDate(loan.dueDate))"))
+            let type = try await global.names().itemType(loan.itemType)
+            print(tr("Loan \(loan.id): \(loan.inventoryNumber) (\(type)) to family \(loan.family), due \(Output.dueDate(loan.dueDate))",
+                     "Выдача \(loan.id): \(loan.inventoryNumber) (\(type)) семье \(loan.family), вернуть до \(Output.dueDate(loan.dueDate))"))
         }
     }
 }
@@ -140,11 +141,16 @@ struct ShowLoan: AsyncParsableCommand {
         try await perform { () async throws(RentalError) in
             let loan = try await global.client.loan(id)
             if global.json { return Output.json(loan) }
-            print(tr("Loan \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)) to family \(loan.family) at \(loan.centre)",
-                     "Выдача \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)), семья \(loan.family), \(loan.centre)"))
+            let names = try await global.names()
+            let type = names.itemType(loan.itemType), centre = names.centre(loan.centre)
+            print(tr("Loan \(loan.id): \(loan.inventoryNumber) (\(type)) to family \(loan.family) at \(centre)",
+                     "Выдача \(loan.id): \(loan.inventoryNumber) (\(type)), семья \(loan.family), \(centre)"))
             print(tr("issued ", "выдана ") + Output.date(loan.issuedOn) + tr(" by ", ", выдал ") + loan.issuedBy
                   + tr(", due ", ", срок ") + Output.date(loan.dueDate) + tr(", renewals ", ", продлений ") + "\(loan.renewals)")
-            if let closed = loan.closedBy { print(tr("closed (\(loan.state.rawValue)) by ", "закрыта (\(loan.state.rawValue)), принял ") + closed) }
+            if let closed = loan.closedBy {
+                let state = loan.state == .returned ? tr("returned", "возвращена") : loan.state == .lost ? tr("lost", "утеряна") : tr("open", "на руках")
+                print(tr("closed (\(state)) by ", "закрыта (\(state)), принял ") + closed)
+            }
         }
     }
 }
