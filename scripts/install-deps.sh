@@ -5,7 +5,9 @@ set -euo pipefail
 # libqrencode-dev: QR codes on labels (build); chromium, poppler-utils, zbar-tools: the papers' tests print
 # with headless Chromium, read PDFs back (pdftotext, pdftoppm, pdfinfo) and decode QR codes (zbarimg); the report page's tests too.
 # openssh-server and openssh-client: Tests/system/ssh-test.sh starts its own sshd on a spare port.
-packages=(libsqlite3-dev libsystemd-dev curl libqrencode-dev chromium poppler-utils zbar-tools openssh-client openssh-server)
+# groff-base, man-db, zsh, fish: ManualTests render the manual pages and check the shell completions.
+packages=(libsqlite3-dev libsystemd-dev curl libqrencode-dev chromium poppler-utils zbar-tools openssh-client openssh-server
+          groff-base man-db zsh fish)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 swift build --build-tests
+# swift-argument-parser's manual generator, for ManualTests (the pages install.sh installs).
+swift build --product generate-manual
 
 if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
     bash Tests/system/journal-test.sh

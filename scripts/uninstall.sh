@@ -67,7 +67,8 @@ shopt -s nullglob
 for template in "$DESTDIR$DATADIR"/rentald/templates/*.mustache "$DESTDIR$DATADIR"/rentald/templates/README.md; do
     files+=("${template#"$DESTDIR"}")
 done
-for page in "$DESTDIR$MANDIR"/man1/rentalctl.1 "$DESTDIR$MANDIR"/man1/rentalctl.*.1; do
+for page in "$DESTDIR$MANDIR"/man1/rentalctl.1 "$DESTDIR$MANDIR"/man1/rentalctl.*.1 \
+    "$DESTDIR$MANDIR"/ru/man1/rentalctl.1 "$DESTDIR$MANDIR"/ru/man1/rentalctl.*.1; do
     files+=("${page#"$DESTDIR"}")
 done
 shopt -u nullglob

@@ -22,10 +22,30 @@ enum Language {
         self == .russian ? russian : english
     }
 
-    /// A date as people here write it: 01.10.2026 in Russian, 2026-10-01 in English.
+    /// A date as the staff read it, with the day of the week: `24.11.2026, вт` in Russian, `Tue 24 Nov 2026`
+    /// in English. (`--json` keeps the API's `2026-11-24`.)
     func date(_ date: LocalDate) -> String {
-        guard self == .russian else { return date.description }
-        return PlainText.padded(date.day, width: 2) + "." + PlainText.padded(date.month, width: 2) + "." + PlainText.padded(date.year, width: 4)
+        let day = PlainText.padded(date.day, width: 2)
+        switch self {
+        case .russian:
+            return day + "." + PlainText.padded(date.month, width: 2) + "." + PlainText.padded(date.year, width: 4) + ", " + shortWeekday(date.weekday)
+        case .english:
+            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            return shortWeekday(date.weekday) + " " + day + " " + months[date.month - 1] + " " + PlainText.padded(date.year, width: 4)
+        }
+    }
+
+    /// `Mon`… / `пн`….
+    func shortWeekday(_ day: Weekday) -> String {
+        switch day {
+        case .monday: pick("Mon", "пн")
+        case .tuesday: pick("Tue", "вт")
+        case .wednesday: pick("Wed", "ср")
+        case .thursday: pick("Thu", "чт")
+        case .friday: pick("Fri", "пт")
+        case .saturday: pick("Sat", "сб")
+        case .sunday: pick("Sun", "вс")
+        }
     }
 
     /// A weekday name.
@@ -43,6 +63,36 @@ enum Language {
             case .sunday: "воскресенье"
             }
         }
+    }
+
+    /// An item category in words.
+    func category(_ category: Category) -> String {
+        switch category {
+        case .appliance: pick("appliances", "бытовая техника")
+        case .infant: pick("for infants", "для младенцев")
+        case .furniture: pick("furniture", "мебель")
+        case .other: pick("other", "другое")
+        }
+    }
+
+    /// A family's status in words.
+    func familyStatus(_ status: FamilyStatus) -> String {
+        status == .active ? pick("active", "активна") : pick("suspended", "приостановлена")
+    }
+
+    /// A notice's stage in words.
+    func noticeStage(_ stage: NoticeStage) -> String {
+        switch stage {
+        case .dueSoon: pick("due soon", "скоро срок")
+        case .overdue: pick("overdue", "просрочка")
+        case .escalated: pick("call", "звонок")
+        case .final: pick("lost?", "утеря?")
+        }
+    }
+
+    /// A loan period: `14 days`, `6 months` / `14 дней`, `6 месяцев`.
+    func period(_ period: LoanPeriod) -> String {
+        period.unit == .days ? Plural.days(period.count) : Plural.months(period.count)
     }
 
     /// A unit status in words.

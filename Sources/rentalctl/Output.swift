@@ -21,19 +21,20 @@ enum Output {
         if let data = try? encoder.encode(value) { print(String(decoding: data, as: UTF8.self)) }
     }
 
-    /// Columns padded to the widest cell, measured in characters (Cyrillic letters are one column each).
+    /// Columns padded to the widest cell, measured in display columns (``TextWidth``: a Cyrillic letter is
+    /// one, a CJK character two, colour codes none). A table wider than ``Output/width`` wraps the cells of
+    /// its widest columns onto more lines, at spaces where it can, until it fits.
     static func table(_ headings: [String], _ rows: [[String]]) {
-        let widths = headings.indices.map { column in
-            ([headings[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
-            }.joined(separator: "  ")
-        }
-        print(bold(line(headings)))
-        for row in rows { print(line(row)) }
+        for line in TableLayout(headings: headings, rows: rows, width: width).lines(bold: bold) { print(line) }
     }
+
+    /// The width tables fit: `$COLUMNS` when set (40 or more), else the terminal's width, else 80 (a pipe).
+    static let width: Int = {
+        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(text), columns >= 40 { return columns }
+        var size = winsize()
+        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 40 { return Int(size.ws_col) }
+        return 80
+    }()
 
     static func bold(_ text: String) -> String { colour ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
     static func red(_ text: String) -> String { colour ? "\u{1B}[31m\(text)\u{1B}[0m" : text }
@@ -49,10 +50,13 @@ enum Output {
         return LocalDate(serialDay: local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
     }
 
-    /// `2026-12-23 (Wednesday)` / `23.12.2026 (среда)`.
-    static func dueDate(_ date: LocalDate) -> String {
-        "\(Language.current.date(date)) (\(Language.current.weekday(date.weekday)))"
+    /// A run of days: `01.01.2027, пт – 08.01.2027, пт`, or one date when it is one day.
+    static func days(_ first: LocalDate, _ last: LocalDate) -> String {
+        first == last ? date(first) : date(first) + " – " + date(last)
     }
+
+    /// A due date: the same as ``date(_:)``, which says the day of the week.
+    static func dueDate(_ date: LocalDate) -> String { Language.current.date(date) }
 }
 
 /// The standard error stream, written straight to the descriptor (unbuffered), as `FileHandle.standardError` did.

@@ -72,8 +72,16 @@ struct GlobalOptions: ParsableArguments {
 
 /// A centre given with `--centre`, else `$RENTAL_CENTRE`.
 struct CentreOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(tr("Centre code (default: $RENTAL_CENTRE).", "Код центра (по умолчанию $RENTAL_CENTRE)."), valueName: "code"))
+    @Option(name: .long, help: ArgumentHelp(tr("Centre code (default: $RENTAL_CENTRE).", "Код центра (по умолчанию $RENTAL_CENTRE)."), valueName: "code"),
+            transform: Check.centreCode)
     var centre: String?
+
+    /// `$RENTAL_CENTRE` is checked as `--centre` is, before anything is sent.
+    func validate() throws {
+        if centre == nil, let value = ProcessInfo.processInfo.environment["RENTAL_CENTRE"], !value.isEmpty {
+            _ = try CentreOption.fromEnvironment(value)
+        }
+    }
 
     /// The centre, or nil when neither the option nor the environment gives one.
     var resolved: String? {
@@ -89,15 +97,10 @@ struct CentreOption: ParsableArguments {
 }
 
 extension LocalDate: ExpressibleByArgument {
-    /// Parses `YYYY-MM-DD` (or `DD.MM.YYYY`) from the command line.
+    /// Parses `YYYY-MM-DD` (or `DD.MM.YYYY`) from the command line; options use ``Check/date(_:)``, which
+    /// says what is wrong.
     public init?(argument: String) {
-        if let date = LocalDate(argument) {
-            self = date
-            return
-        }
-        let parts = argument.split(separator: ".")
-        guard parts.count == 3, parts[2].count == 4, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]),
-              let date = LocalDate(year: y, month: m, day: d) else { return nil }
+        guard let date = Check.parseDate(argument) else { return nil }
         self = date
     }
 }

@@ -36,7 +36,7 @@ struct CLITests {
         let kettles = try await daemon.client.units(centre: "ryabinushka", itemType: "kettle", status: .available).items.map(\.inventoryNumber)
         let cot = try await ctl(daemon, ["checkout", "--family", "F-DAY-1", "--unit", cots[0]])
         #expect(cot.status == 0, "\(cot.output)")
-        #expect(cot.output.contains("to family F-DAY-1, due "))
+        #expect(cot.output.contains("(Кроватка детская) to family F-DAY-1, due "), "the item type by its name: \(cot.output)")
         let kettleJSON = try await ctl(daemon, ["checkout", "--family", "F-DAY-1", "--unit", kettles[0], "--json"])
         #expect(kettleJSON.status == 0)
         let kettleLoan = try RentalJSON.decoder().decode(Loan.self, from: Data(kettleJSON.output.utf8))
@@ -105,6 +105,31 @@ struct CLITests {
         let closed = try await ctl(daemon, ["centres", "close-day", "2027-03-08", "--kind", "holiday", "--shift-due-dates"])
         #expect(closed.status == 0, "\(closed.output)")
         #expect(try await daemon.client.centre("ryabinushka").closures.contains { $0.firstDay == LocalDate(year: 2027, month: 3, day: 8) })
+        try await daemon.stop()
+    }
+
+    @Test("close-day --shift-due-dates: when the second request fails, it says the closure is recorded and the due dates are not moved")
+    func closeDayPartialFailure() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let loan = try #require(try await daemon.client.loans(LoanFilter(centre: "ryabinushka")).items.first)
+        // A year closed from the loan's due date, then close-day for the year after it: the loan has no open
+        // day within the calendar's horizon, so moving the due dates fails after the closure was recorded.
+        let first = loan.dueDate, second = loan.dueDate.adding(days: 366)
+        _ = try await daemon.client.addClosure(ClosureRequest(firstDay: first, lastDay: first.adding(days: 365), kind: .other, note: nil),
+                                               centre: "ryabinushka")
+        let run = try await ctl(daemon, ["centres", "close-day", second.description, "--through", second.adding(days: 300).description,
+                                         "--kind", "other", "--shift-due-dates"], language: "ru_RU.UTF-8")
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("rentalctl: сделано: ryabinushka закрыт"), "\(run.output)")
+        #expect(run.output.contains("rentalctl: не сделано: сроки не перенесены")
+                && run.output.contains("rentalctl centres shift-due-dates --centre ryabinushka"), "\(run.output)")
+        // What it says is what happened: the closure is there, the loan's due date is where it was.
+        #expect(try await daemon.client.centre("ryabinushka").closures.contains { $0.firstDay == second })
+        #expect(try await daemon.client.loan(loan.id).dueDate == loan.dueDate)
+        let english = try await ctl(daemon, ["centres", "close-day", second.adding(days: 301).description, "--kind", "other", "--shift-due-dates"])
+        #expect(english.output.contains("rentalctl: done: ryabinushka is closed") && english.output.contains("rentalctl: not done: no due dates were moved"),
+                "\(english.output)")
         try await daemon.stop()
     }
 

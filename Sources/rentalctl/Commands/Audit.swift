@@ -37,10 +37,10 @@ extension Audit {
     struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: tr("List audit events.", "Список событий аудита."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp(tr("Events after this sequence number.", "События после этого номера."))) var since: Int64 = 0
-    @Option(help: ArgumentHelp(tr("Only this kind of entity (loan, unit, family, …).", "Только этот вид записей (loan, unit, family, …)."))) var entity: String?
+    @Option(help: ArgumentHelp(tr("Events after this sequence number (default 0: from the first).", "События после этого номера (по умолчанию 0 — с первого).")), transform: Check.position) var since: Int64 = 0
+    @Option(help: ArgumentHelp(tr("Only this kind of entity (loan, unit, family, ...).", "Только этот вид записей (loan, unit, family, …)."))) var entity: String?
     @Option(help: ArgumentHelp(tr("Only this entity key (with --entity).", "Только этот ключ (вместе с --entity)."))) var key: String?
-    @Option(help: ArgumentHelp(tr("At most this many (1–1000).", "Не больше стольких (1–1000)."))) var limit = 100
+    @Option(help: ArgumentHelp(tr("At most this many (1 to 1000, default 100).", "Не больше стольких (1–1000, по умолчанию 100).")), transform: Check.limit) var limit = 100
 
     func run() async throws {
         try await perform { () async throws(RentalError) in

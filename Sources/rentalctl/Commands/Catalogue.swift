@@ -13,12 +13,12 @@ struct Catalogue: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: tr("Add an item type (administrators).", "Добавить вид вещей (администратор)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Code (a–z, 0–9, '-'), e.g. baby-bath.", "Код (a–z, 0–9, '-'), например baby-bath."))) var code: String
+        @Argument(help: ArgumentHelp(tr("Code (a to z, 0 to 9, '-'), e.g. baby-bath.", "Код (a–z, 0–9, '-'), например baby-bath.")), transform: Check.itemTypeCode) var code: String
         @Option(help: ArgumentHelp(tr("The name people use.", "Название, как его называют люди."))) var name: String
         @Option(help: ArgumentHelp(tr("appliance, infant, furniture or other.", "appliance, infant, furniture или other."))) var category: Category
         @Option(name: .customLong("sanitise"), help: ArgumentHelp(tr("Sanitise after each return (default: yes for infant items).", "Санобработка после каждого возврата (по умолчанию да для детских вещей)."))) var sanitise: Bool?
-        @Option(name: .customLong("safety-check-days"), help: ArgumentHelp(tr("Electrical safety check every N days.", "Проверка электробезопасности каждые N дней."))) var safetyCheckDays: Int?
-        @Option(name: .customLong("infant-months"), help: ArgumentHelp(tr("Only for children younger than N months.", "Только для детей младше N месяцев."))) var infantMonths: Int?
+        @Option(name: .customLong("safety-check-days"), help: ArgumentHelp(tr("Electrical safety check every N days.", "Проверка электробезопасности каждые N дней.")), transform: Check.count) var safetyCheckDays: Int?
+        @Option(name: .customLong("infant-months"), help: ArgumentHelp(tr("Only for children younger than N months.", "Только для детей младше N месяцев.")), transform: Check.count) var infantMonths: Int?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -40,7 +40,7 @@ struct Catalogue: AsyncParsableCommand {
                 let types = try await global.client.itemTypes()
                 if global.json { return Output.json(Page(items: types)) }
                 Output.table([tr("CODE", "КОД"), tr("NAME", "НАЗВАНИЕ"), tr("CATEGORY", "КАТЕГОРИЯ"), tr("RECALLED", "ОТОЗВАН")],
-                             types.map { [$0.code, $0.name, $0.category.rawValue, $0.recalled ? tr("yes", "да") : ""] })
+                             types.map { [$0.code, $0.name, Language.current.category($0.category), $0.recalled ? tr("yes", "да") : ""] })
             }
         }
     }
@@ -48,7 +48,7 @@ struct Catalogue: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: tr("Show one item type with its flags.", "Показать вид вещей и его признаки."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."), valueName: "code")) var code: String
+        @Argument(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."), valueName: "code"), transform: Check.itemTypeCode) var code: String
 
         func run() async throws {
             try await perform { () async throws(RentalError) in

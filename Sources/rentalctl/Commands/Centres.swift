@@ -28,7 +28,7 @@ struct Centres: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: tr("Show a centre with its closures.", "Показать центр и дни его закрытия."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Centre code.", "Код центра."))) var centre: String
+        @Argument(help: ArgumentHelp(tr("Centre code.", "Код центра.")), transform: Check.centreCode) var centre: String
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -37,7 +37,9 @@ struct Centres: AsyncParsableCommand {
                 print("\(found.code)  \(found.name)  \(found.timeZone)")
                 print(tr("open: ", "работает: ") + Weekday.allCases.filter(found.openDays.contains).map(Language.current.weekday).joined(separator: ", "))
                 for closure in found.closures {
-                    print(tr("closed ", "закрыт ") + "\(Output.date(closure.firstDay))–\(Output.date(closure.lastDay)) \(closure.note)")
+                    // The closure's number is what `centres remove-closure` takes.
+                    print(tr("closed ", "закрыт ") + Output.days(closure.firstDay, closure.lastDay) + (closure.note.isEmpty ? "" : " \(closure.note)")
+                          + tr(" (closure \(closure.id))", " (закрытие \(closure.id))"))
                 }
             }
         }
@@ -46,8 +48,8 @@ struct Centres: AsyncParsableCommand {
     struct CloseDay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "close-day", abstract: tr("Record that a centre is closed on a day (or a run of days).", "Отметить, что центр закрыт в день (или несколько дней)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("First closed day.", "Первый нерабочий день."))) var day: LocalDate
-        @Option(help: ArgumentHelp(tr("Last closed day (default: the same day).", "Последний нерабочий день (по умолчанию тот же)."))) var through: LocalDate?
+        @Argument(help: ArgumentHelp(tr("First closed day.", "Первый нерабочий день."), valueName: "date"), transform: Check.date) var day: LocalDate
+        @Option(help: ArgumentHelp(tr("Last closed day (default: the same day).", "Последний нерабочий день (по умолчанию тот же)."), valueName: "date"), transform: Check.date) var through: LocalDate?
         @Option(help: ArgumentHelp(tr("holiday, emergency or other.", "holiday, emergency или other."))) var kind: String = "emergency"
         @Option(help: ArgumentHelp(tr("A note for staff.", "Заметка для сотрудников."))) var note: String?
         @OptionGroup var centre: CentreOption
@@ -56,14 +58,32 @@ struct Centres: AsyncParsableCommand {
 
         func run() async throws {
             let centreCode = try centre.required()
-            guard let kind = Closure.Kind(rawValue: kind) else { throw ValidationError("--kind must be holiday, emergency or other") }
+            guard let kind = Closure.Kind(rawValue: kind) else { throw ValidationError(tr("--kind: must be holiday, emergency or other, e.g. --kind holiday", "--kind: допустимо holiday, emergency или other, например --kind holiday")) }
             try await perform { () async throws(RentalError) in
                 let closure = try await global.client.addClosure(ClosureRequest(firstDay: day, lastDay: through ?? day, kind: kind, note: note),
                                                                  centre: centreCode)
-                let moved = shift ? try await global.client.shiftDueDates(centre: centreCode) : []
+                let days = Output.days(closure.firstDay, closure.lastDay)
+                var moved: [Loan] = []
+                if shift {
+                    do throws(RentalError) {
+                        moved = try await global.client.shiftDueDates(centre: centreCode)
+                    } catch {
+                        // Two requests: the first is done and stays done; say so, and how to finish.
+                        Console.writeError(tr("""
+                            rentalctl: done: \(centreCode) is closed \(days) (closure \(closure.id)).
+                            rentalctl: not done: no due dates were moved; move them with `rentalctl centres shift-due-dates --centre \(centreCode)`.
+
+                            """, """
+                            rentalctl: сделано: \(centreCode) закрыт \(days) (закрытие \(closure.id)).
+                            rentalctl: не сделано: сроки не перенесены; перенесите их: `rentalctl centres shift-due-dates --centre \(centreCode)`.
+
+                            """))
+                        throw error
+                    }
+                }
                 if global.json { return Output.json(closure) }
-                print(tr("\(centreCode) closed \(Output.date(closure.firstDay))–\(Output.date(closure.lastDay)); \(moved.count) loans moved",
-                         "\(centreCode) закрыт \(Output.date(closure.firstDay))–\(Output.date(closure.lastDay)); перенесено выдач: \(moved.count)"))
+                print(tr("\(centreCode) closed \(days)", "\(centreCode) закрыт \(days)")
+                      + (shift ? tr("; loans moved: \(moved.count)", "; перенесено выдач: \(moved.count)") : ""))
             }
         }
     }
@@ -90,9 +110,9 @@ struct Centres: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: tr("Open a new centre (administrators).", "Добавить центр (администратор)."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp(tr("Stable code, Latin letters (e.g. ryabinushka).", "Постоянный код латиницей (например, ryabinushka)."), valueName: "code"))
+        @Option(help: ArgumentHelp(tr("Stable code, Latin letters (e.g. ryabinushka).", "Постоянный код латиницей (например, ryabinushka)."), valueName: "code"), transform: Check.centreCode)
         var code: String
-        @Option(help: ArgumentHelp(tr("Name, e.g. «Рябинушка».", "Название, например «Рябинушка»."))) var name: String
+        @Option(help: ArgumentHelp(tr("The name people use, as on the centre's sign.", "Название, например «Рябинушка»."))) var name: String
         @Option(help: ArgumentHelp(tr("Region.", "Регион."))) var region: String
         @Option(name: .customLong("time-zone"), help: ArgumentHelp(tr("IANA time zone, e.g. Asia/Omsk.", "Часовой пояс IANA, например Asia/Omsk."), valueName: "zone"))
         var timeZone: String
@@ -130,7 +150,7 @@ struct Centres: AsyncParsableCommand {
     struct RemoveClosure: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "remove-closure", abstract: tr("Remove a closure (its number is in `centres show`).", "Отменить закрытие (номер — в `centres show`)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("The closure's number.", "Номер закрытия."), valueName: "id")) var id: Int64
+        @Argument(help: ArgumentHelp(tr("The closure's number.", "Номер закрытия."), valueName: "id"), transform: Check.number) var id: Int64
         @OptionGroup var centre: CentreOption
 
         func run() async throws {

@@ -10,10 +10,10 @@ import RentalProtocol
 struct Checkout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "checkout", abstract: tr("Lend a unit to a family.", "Выдать вещь семье."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp(tr("Family reference number.", "Номер семьи."), valueName: "ref")) var family: String
-    @Option(help: ArgumentHelp(tr("Inventory number of the unit.", "Инвентарный номер вещи."), valueName: "inv")) var unit: String
+    @Option(help: ArgumentHelp(tr("Family reference number.", "Номер семьи."), valueName: "ref"), transform: Check.reference) var family: String
+    @Option(help: ArgumentHelp(tr("Inventory number of the unit.", "Инвентарный номер вещи."), valueName: "inv"), transform: Check.inventoryNumber) var unit: String
     @OptionGroup var centre: CentreOption
-    @Option(name: .customLong("issued-on"), help: ArgumentHelp(tr("Backdate the checkout to this day (administrators).", "Оформить выдачу задним числом (администратор)."), valueName: "date"))
+    @Option(name: .customLong("issued-on"), help: ArgumentHelp(tr("Backdate the checkout to this day (administrators).", "Оформить выдачу задним числом (администратор)."), valueName: "date"), transform: Check.date)
     var issuedOn: LocalDate?
     @Option(help: ArgumentHelp(tr("A key that makes a retried checkout return the first loan.", "Ключ запроса: повторная выдача с ним вернёт первую."), valueName: "key"))
     var key: String?
@@ -26,8 +26,9 @@ struct Checkout: AsyncParsableCommand {
             let loan = try await global.client.checkout(
                 CheckoutRequest(family: family, unit: ScannedCode.inventoryNumber(unit), centre: centreCode, issuedAt: issuedAt), idempotencyKey: key)
             if global.json { return Output.json(loan) }
-            print(tr("Loan \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)) to family \(loan.family), due \(Output.dueDate(loan.dueDate))",
-                     "Выдача \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)) семье \(loan.family), вернуть до \(Output.dueDate(loan.dueDate))"))
+            let type = try await global.names().itemType(loan.itemType)
+            print(tr("Loan \(loan.id): \(loan.inventoryNumber) (\(type)) to family \(loan.family), due \(Output.dueDate(loan.dueDate))",
+                     "Выдача \(loan.id): \(loan.inventoryNumber) (\(type)) семье \(loan.family), вернуть до \(Output.dueDate(loan.dueDate))"))
         }
     }
 }
@@ -35,7 +36,7 @@ struct Checkout: AsyncParsableCommand {
 struct Return: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "return", abstract: tr("Take a unit back and say where it goes next.", "Принять вещь и сказать, куда она пойдёт дальше."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp(tr("Inventory number of the unit.", "Инвентарный номер вещи."), valueName: "inv")) var unit: String
+    @Argument(help: ArgumentHelp(tr("Inventory number of the unit.", "Инвентарный номер вещи."), valueName: "inv"), transform: Check.inventoryNumber) var unit: String
     @Option(help: ArgumentHelp(tr("Its condition: new, good, fair or damaged.", "Состояние: new, good, fair или damaged."))) var condition: Condition = .good
     @Option(help: ArgumentHelp(tr("A note about the return.", "Заметка о возврате."))) var note: String?
     @OptionGroup var centre: CentreOption
@@ -74,7 +75,7 @@ struct Return: AsyncParsableCommand {
 struct Renew: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "renew", abstract: tr("Extend a loan.", "Продлить выдачу."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи."))) var loan: Int64
+    @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи.")), transform: Check.number) var loan: Int64
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
@@ -89,7 +90,7 @@ struct Renew: AsyncParsableCommand {
 struct Lost: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "lost", abstract: tr("Close a loan as lost.", "Закрыть выдачу как утерю."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи."))) var loan: Int64
+    @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи.")), transform: Check.number) var loan: Int64
     @Option(help: ArgumentHelp(tr("Why.", "Причина."))) var note: String?
 
     func run() async throws {
@@ -105,13 +106,13 @@ struct Lost: AsyncParsableCommand {
 struct Loans: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "loans", abstract: tr("List loans.", "Список выдач."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp(tr("Only this centre's loans.", "Только выдачи этого центра."), valueName: "code")) var centre: String?
-    @Option(help: ArgumentHelp(tr("Only this family's loans.", "Только выдачи этой семьи."), valueName: "ref")) var family: String?
+    @Option(help: ArgumentHelp(tr("Only this centre's loans.", "Только выдачи этого центра."), valueName: "code"), transform: Check.centreCode) var centre: String?
+    @Option(help: ArgumentHelp(tr("Only this family's loans.", "Только выдачи этой семьи."), valueName: "ref"), transform: Check.reference) var family: String?
     @Flag(help: ArgumentHelp(tr("Only overdue loans (each in its centre's time zone).", "Только просроченные (в часовом поясе своего центра)."))) var overdue = false
-    @Option(name: .customLong("due-before"), help: ArgumentHelp(tr("Only loans due before this day.", "Только выдачи со сроком до этого дня."), valueName: "date"))
+    @Option(name: .customLong("due-before"), help: ArgumentHelp(tr("Only loans due before this day.", "Только выдачи со сроком до этого дня."), valueName: "date"), transform: Check.date)
     var dueBefore: LocalDate?
     @Flag(help: ArgumentHelp(tr("Closed loans too.", "Включая закрытые выдачи."))) var all = false
-    @Option(help: ArgumentHelp(tr("At most this many (1–1000).", "Не больше стольких (1–1000)."))) var limit = 100
+    @Option(help: ArgumentHelp(tr("At most this many (1 to 1000, default 100).", "Не больше стольких (1–1000, по умолчанию 100).")), transform: Check.limit) var limit = 100
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
@@ -119,12 +120,13 @@ struct Loans: AsyncParsableCommand {
                                                                 dueBefore: dueBefore, limit: limit))
             if global.json { return Output.json(page) }
             let names = try await global.names()
+            // Without --all every loan is open: the state column says so only when it tells them apart.
             Output.table(
                 [tr("LOAN", "ВЫДАЧА"), tr("UNIT", "ВЕЩЬ"), tr("TYPE", "ВИД"), tr("FAMILY", "СЕМЬЯ"), tr("CENTRE", "ЦЕНТР"),
-                 tr("DUE", "СРОК"), tr("STATE", "СОСТОЯНИЕ")],
+                 tr("DUE", "СРОК")] + (all ? [tr("STATE", "СОСТОЯНИЕ")] : []),
                 page.items.map { loan in
-                    ["\(loan.id)", loan.inventoryNumber, names.itemType(loan.itemType), loan.family, names.centre(loan.centre), Output.date(loan.dueDate),
-                     loan.state == .open ? tr("open", "на руках") : loan.state == .returned ? tr("returned", "возвращена") : tr("lost", "утеряна")]
+                    ["\(loan.id)", loan.inventoryNumber, names.itemType(loan.itemType), loan.family, names.centre(loan.centre), Output.date(loan.dueDate)]
+                        + (all ? [loan.state == .open ? tr("open", "на руках") : loan.state == .returned ? tr("returned", "возвращена") : tr("lost", "утеряна")] : [])
                 })
         }
     }
@@ -133,17 +135,22 @@ struct Loans: AsyncParsableCommand {
 struct ShowLoan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "loan", abstract: tr("Show one loan.", "Показать одну выдачу."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp(tr("Loan number.", "Номер выдачи."), valueName: "id")) var id: Int64
+    @Argument(help: ArgumentHelp(tr("Loan number.", "Номер выдачи."), valueName: "id"), transform: Check.number) var id: Int64
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
             let loan = try await global.client.loan(id)
             if global.json { return Output.json(loan) }
-            print(tr("Loan \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)) to family \(loan.family) at \(loan.centre)",
-                     "Выдача \(loan.id): \(loan.inventoryNumber) (\(loan.itemType)), семья \(loan.family), \(loan.centre)"))
+            let names = try await global.names()
+            let type = names.itemType(loan.itemType), centre = names.centre(loan.centre)
+            print(tr("Loan \(loan.id): \(loan.inventoryNumber) (\(type)) to family \(loan.family) at \(centre)",
+                     "Выдача \(loan.id): \(loan.inventoryNumber) (\(type)), семья \(loan.family), \(centre)"))
             print(tr("issued ", "выдана ") + Output.date(loan.issuedOn) + tr(" by ", ", выдал ") + loan.issuedBy
                   + tr(", due ", ", срок ") + Output.date(loan.dueDate) + tr(", renewals ", ", продлений ") + "\(loan.renewals)")
-            if let closed = loan.closedBy { print(tr("closed (\(loan.state.rawValue)) by ", "закрыта (\(loan.state.rawValue)), принял ") + closed) }
+            if let closed = loan.closedBy {
+                let state = loan.state == .returned ? tr("returned", "возвращена") : loan.state == .lost ? tr("lost", "утеряна") : tr("open", "на руках")
+                print(tr("closed (\(state)) by ", "закрыта (\(state)), принял ") + closed)
+            }
         }
     }
 }

@@ -29,7 +29,8 @@ struct Families: AsyncParsableCommand {
     static func show(_ card: FamilyCard, names: Names) {
         let family = card.family
         print("\(family.reference)  \(family.contactSurname) \(family.contactGivenNames)")
-        print(tr("phone: ", "телефон: ") + family.phone + (family.address.isEmpty ? "" : tr("; address: ", "; адрес: ") + family.address))
+        print(tr("phone: ", "телефон: ") + family.phone)
+        if !family.address.isEmpty { print(tr("address: ", "адрес: ") + family.address) }
         let expired = family.lowIncomeUntil < card.today
         print(tr("low income until: ", "малоимущая до: ") + Output.date(family.lowIncomeUntil) + (expired ? Output.red(tr(" (expired)", " (истекло)")) : ""))
         print(tr("consent: ", "согласие: ") + (family.consentOn.map(Output.date) ?? Output.red(tr("none", "нет"))))
@@ -88,14 +89,14 @@ struct Families: AsyncParsableCommand {
     struct Find: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "find", abstract: tr("Find by reference, phone or part of a surname (any case).", "Найти по номеру, телефону или части фамилии (регистр не важен)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("What to look for.", "Что искать."))) var query: String
+        @Argument(help: ArgumentHelp(tr("What to look for.", "Что искать.")), transform: Check.familyQuery) var query: String
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
                 let found = try await global.client.findFamilies(query)
                 if global.json { return Output.json(Page(items: found)) }
                 Output.table([tr("REFERENCE", "НОМЕР"), tr("CONTACT", "КОНТАКТ"), tr("PHONE", "ТЕЛЕФОН"), tr("STATUS", "СТАТУС")],
-                             found.map { [$0.reference, "\($0.contactSurname) \($0.contactGivenNames)", $0.phone, $0.status.rawValue] })
+                             found.map { [$0.reference, "\($0.contactSurname) \($0.contactGivenNames)", $0.phone, Language.current.familyStatus($0.status)] })
             }
         }
     }
@@ -105,7 +106,7 @@ struct Families: AsyncParsableCommand {
             commandName: "show", abstract: tr("Show one family: the desk's card.", "Показать семью: карточка для выдачи."),
             discussion: tr("With a centre (--centre or RENTAL_CENTRE) the card also says what the family may take there today, and why not.", "С центром (--centre или RENTAL_CENTRE) карточка говорит, что семья может взять там сегодня, а что нет и почему."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Reference number, phone or part of the surname.", "Номер семьи, телефон или часть фамилии."), valueName: "family")) var reference: String
+        @Argument(help: ArgumentHelp(tr("Reference number, phone or part of the surname.", "Номер семьи, телефон или часть фамилии."), valueName: "family"), transform: Check.familyQuery) var reference: String
         @OptionGroup var centre: CentreOption
 
         func run() async throws {
@@ -130,16 +131,16 @@ struct Families: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: tr("Register a family.", "Зарегистрировать семью."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
+        @Option(help: ArgumentHelp(tr("Reference number.", "Номер семьи.")), transform: Check.reference) var reference: String
         @Option(help: ArgumentHelp(tr("Contact person's surname.", "Фамилия контактного лица."))) var surname: String
         @Option(name: .customLong("given-names"), help: ArgumentHelp(tr("Contact person's given name and patronymic.", "Имя и отчество контактного лица."))) var givenNames = ""
-        @Option(help: ArgumentHelp(tr("Phone.", "Телефон."))) var phone: String
+        @Option(help: ArgumentHelp(tr("Phone.", "Телефон.")), transform: Check.phone) var phone: String
         @Option(help: ArgumentHelp(tr("Address.", "Адрес."))) var address = ""
-        @Option(name: .customLong("low-income-until"), help: ArgumentHelp(tr("Last day of the low-income certificate.", "Последний день действия справки о малоимущности."))) var lowIncomeUntil: LocalDate
-        @Option(help: ArgumentHelp(tr("Date consent to personal-data processing was given.", "Дата согласия на обработку персональных данных."))) var consent: LocalDate?
+        @Option(name: .customLong("low-income-until"), help: ArgumentHelp(tr("Last day of the low-income certificate.", "Последний день действия справки о малоимущности."), valueName: "date"), transform: Check.date) var lowIncomeUntil: LocalDate
+        @Option(help: ArgumentHelp(tr("Date consent to personal-data processing was given.", "Дата согласия на обработку персональных данных."), valueName: "date"), transform: Check.date) var consent: LocalDate?
         @Option(name: .customLong("social-contract"), help: ArgumentHelp(tr("Social-contract number.", "Номер социального контракта."))) var socialContract: String?
-        @Option(help: ArgumentHelp(tr("A child's birth date (repeat for each child).", "Дата рождения ребёнка (для каждого ребёнка отдельно)."))) var child: [LocalDate] = []
-        @Option(help: ArgumentHelp(tr("An expected child's birth date.", "Ожидаемая дата рождения ребёнка."))) var expecting: [LocalDate] = []
+        @Option(help: ArgumentHelp(tr("A child's birth date (repeat for each child).", "Дата рождения ребёнка (для каждого ребёнка отдельно)."), valueName: "date"), transform: Check.date) var child: [LocalDate] = []
+        @Option(help: ArgumentHelp(tr("An expected child's birth date.", "Ожидаемая дата рождения ребёнка."), valueName: "date"), transform: Check.date) var expecting: [LocalDate] = []
 
         func run() async throws {
             let children = child.map { Child(birthDate: $0) } + expecting.map { Child(birthDate: $0, expected: true) }
@@ -156,11 +157,11 @@ struct Families: AsyncParsableCommand {
     struct Edit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "edit", abstract: tr("Change a family's details.", "Изменить данные семьи."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
-        @Option(help: ArgumentHelp(tr("New phone.", "Новый телефон."))) var phone: String?
+        @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи.")), transform: Check.reference) var reference: String
+        @Option(help: ArgumentHelp(tr("New phone.", "Новый телефон.")), transform: Check.phone) var phone: String?
         @Option(help: ArgumentHelp(tr("New address.", "Новый адрес."))) var address: String?
-        @Option(name: .customLong("low-income-until"), help: ArgumentHelp(tr("New end of the low-income certificate.", "Новый срок справки о малоимущности."))) var lowIncomeUntil: LocalDate?
-        @Option(help: ArgumentHelp(tr("Date consent was given.", "Дата согласия."))) var consent: LocalDate?
+        @Option(name: .customLong("low-income-until"), help: ArgumentHelp(tr("New end of the low-income certificate.", "Новый срок справки о малоимущности."), valueName: "date"), transform: Check.date) var lowIncomeUntil: LocalDate?
+        @Option(help: ArgumentHelp(tr("Date consent was given.", "Дата согласия."), valueName: "date"), transform: Check.date) var consent: LocalDate?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -175,7 +176,7 @@ struct Families: AsyncParsableCommand {
     struct Suspend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "suspend", abstract: tr("Suspend a family (no more checkouts).", "Приостановить семью (без новых выдач)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
+        @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи.")), transform: Check.reference) var reference: String
 
         func run() async throws {
             try await Families.setStatus(.suspended, reference, global)
@@ -185,7 +186,7 @@ struct Families: AsyncParsableCommand {
     struct Reinstate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "reinstate", abstract: tr("Reinstate a suspended family.", "Восстановить приостановленную семью."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
+        @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи.")), transform: Check.reference) var reference: String
 
         func run() async throws {
             try await Families.setStatus(.active, reference, global)

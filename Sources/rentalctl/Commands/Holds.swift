@@ -47,10 +47,10 @@ enum ReservationText {
         }
     }
 
-    static func table(_ reservations: [Reservation]) {
+    static func table(_ reservations: [Reservation], names: Names) {
         Output.table([tr("ID", "№"), tr("FAMILY", "СЕМЬЯ"), tr("TYPE", "ВИД"), tr("CENTRE", "ЦЕНТР"), tr("STATE", "СОСТОЯНИЕ"),
                       tr("DETAIL", "ПОДРОБНО")],
-                     reservations.map { ["\($0.id)", $0.family, $0.itemType, $0.centre, state($0.state), detail($0)] })
+                     reservations.map { ["\($0.id)", $0.family, names.itemType($0.itemType), names.centre($0.centre), state($0.state), detail($0)] })
     }
 }
 
@@ -58,8 +58,8 @@ struct Reserve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reserve", abstract: tr("Put a family on the waiting list for an item type (held at once when one is free).", "Поставить семью в очередь на вид вещей (вещь сразу откладывается, если свободна)."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp(tr("Family reference number.", "Номер семьи."), valueName: "ref")) var family: String
-    @Option(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."), valueName: "type")) var type: String
+    @Option(help: ArgumentHelp(tr("Family reference number.", "Номер семьи."), valueName: "ref"), transform: Check.reference) var family: String
+    @Option(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."), valueName: "type"), transform: Check.itemTypeCode) var type: String
     @OptionGroup var centre: CentreOption
 
     func run() async throws {
@@ -81,8 +81,8 @@ struct Reservations: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list", abstract: tr("A family's reservations, or the queue for a type at a centre.", "Очереди семьи или очередь на вид вещей в центре."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp(tr("A family's reservations.", "Очереди семьи."), valueName: "ref")) var family: String?
-        @Option(help: ArgumentHelp(tr("The queue for this item type (at --centre).", "Очередь на этот вид вещей (в --centre)."), valueName: "type")) var type: String?
+        @Option(help: ArgumentHelp(tr("A family's reservations.", "Очереди семьи."), valueName: "ref"), transform: Check.reference) var family: String?
+        @Option(help: ArgumentHelp(tr("The queue for this item type (at --centre).", "Очередь на этот вид вещей (в --centre)."), valueName: "type"), transform: Check.itemTypeCode) var type: String?
         @OptionGroup var centre: CentreOption
 
         func run() async throws {
@@ -95,7 +95,7 @@ struct Reservations: AsyncParsableCommand {
                     else { try await global.client.reservations(itemType: type ?? "", centre: centreCode ?? "") }
                 if global.json { return Output.json(Page(items: list)) }
                 guard !list.isEmpty else { return print(tr("No reservations.", "Броней нет.")) }
-                ReservationText.table(list)
+                ReservationText.table(list, names: try await global.names())
             }
         }
     }
@@ -103,7 +103,7 @@ struct Reservations: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: tr("One reservation, with a transfer proposal.", "Одна очередь с предложением перемещения."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("The reservation number.", "Номер очереди."))) var id: Int64
+        @Argument(help: ArgumentHelp(tr("The reservation number.", "Номер очереди.")), transform: Check.number) var id: Int64
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -118,7 +118,7 @@ struct Reservations: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "cancel", abstract: tr("Take a family off the waiting list (a held unit goes to the next family).", "Убрать семью из очереди (отложенная вещь переходит следующей семье)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("The reservation number.", "Номер очереди."))) var id: Int64
+        @Argument(help: ArgumentHelp(tr("The reservation number.", "Номер очереди.")), transform: Check.number) var id: Int64
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -145,9 +145,10 @@ struct Holds: AsyncParsableCommand {
                 let holds = try await global.client.holds(centre: centre.resolved)
                 if global.json { return Output.json(Page(items: holds)) }
                 guard !holds.isEmpty else { return print(tr("Nothing is held.", "Отложенных вещей нет.")) }
+                let names = try await global.names()
                 Output.table([tr("ID", "№"), tr("UNIT", "ВЕЩЬ"), tr("TYPE", "ВИД"), tr("FAMILY", "СЕМЬЯ"), tr("CENTRE", "ЦЕНТР"),
                               tr("PICK UP BY", "ЗАБРАТЬ ДО")],
-                             holds.map { ["\($0.id)", $0.heldUnit ?? "", $0.itemType, $0.family, $0.centre,
+                             holds.map { ["\($0.id)", $0.heldUnit ?? "", names.itemType($0.itemType), $0.family, names.centre($0.centre),
                                           $0.pickupBy.map(Output.dueDate) ?? ""] })
             }
         }
@@ -156,7 +157,7 @@ struct Holds: AsyncParsableCommand {
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "cancel", abstract: tr("Cancel a hold; the unit goes to the next family.", "Снять отложенную вещь; она переходит следующей семье."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("The reservation number of the hold.", "Номер очереди отложенной вещи."))) var id: Int64
+        @Argument(help: ArgumentHelp(tr("The reservation number of the hold.", "Номер очереди отложенной вещи.")), transform: Check.number) var id: Int64
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -178,7 +179,7 @@ struct Recall: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run", abstract: tr("Take every free and held unit of a type out of circulation and list its open loans.", "Вывести из оборота все свободные и отложенные вещи вида и перечислить его выдачи."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Item type code.", "Код вида вещей."))) var type: String
+        @Argument(help: ArgumentHelp(tr("Item type code.", "Код вида вещей.")), transform: Check.itemTypeCode) var type: String
         @Option(help: ArgumentHelp(tr("Why (the manufacturer's notice).", "Причина (уведомление производителя)."))) var note: String?
 
         func run() async throws {
@@ -199,7 +200,7 @@ struct Recall: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "lift", abstract: tr("Return a recalled type to service once each unit passed a safety check.", "Вернуть отозванный вид в оборот, когда каждая вещь прошла проверку."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Item type code.", "Код вида вещей."))) var type: String
+        @Argument(help: ArgumentHelp(tr("Item type code.", "Код вида вещей.")), transform: Check.itemTypeCode) var type: String
 
         func run() async throws {
             try await perform { () async throws(RentalError) in

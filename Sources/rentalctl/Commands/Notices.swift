@@ -13,7 +13,7 @@ struct Overdue: AsyncParsableCommand {
     struct Scan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "scan", abstract: tr("Scan for loans due soon or overdue and send their notices now (administrators).", "Найти выдачи с близким или прошедшим сроком и отправить напоминания сейчас (администратор)."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code")) var centre: String?
+        @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code"), transform: Check.centreCode) var centre: String?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -31,17 +31,18 @@ struct Overdue: AsyncParsableCommand {
 struct Notices: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "notices", abstract: tr("List the overdue notices sent.", "Отправленные напоминания о просрочке."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code")) var centre: String?
-    @Option(help: ArgumentHelp(tr("Notices after this number.", "Напоминания после этого номера."))) var since: Int64 = 0
-    @Option(help: ArgumentHelp(tr("At most this many (1–1000).", "Не больше стольких (1–1000)."))) var limit = 100
+    @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code"), transform: Check.centreCode) var centre: String?
+    @Option(help: ArgumentHelp(tr("Notices after this number (default 0: from the first).", "Напоминания после этого номера (по умолчанию 0 — с первого).")), transform: Check.position) var since: Int64 = 0
+    @Option(help: ArgumentHelp(tr("At most this many (1 to 1000, default 100).", "Не больше стольких (1–1000, по умолчанию 100).")), transform: Check.limit) var limit = 100
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
             let page = try await global.client.notices(centre: centre, since: since, limit: limit)
             if global.json { return Output.json(page) }
+            let names = try await global.names()
             Output.table([tr("NO.", "№"), tr("STAGE", "ЭТАП"), tr("LOAN", "ВЫДАЧА"), tr("CENTRE", "ЦЕНТР"), tr("UNIT", "ВЕЩЬ"),
                           tr("FAMILY", "СЕМЬЯ"), tr("DUE", "СРОК"), tr("DAYS", "ДНЕЙ")],
-                         page.items.map { ["\($0.id)", $0.stage.rawValue, "\($0.loan)", $0.centre, $0.unit, $0.family,
+                         page.items.map { ["\($0.id)", Language.current.noticeStage($0.stage), "\($0.loan)", names.centre($0.centre), $0.unit, $0.family,
                                            Output.date($0.dueDate), "\($0.daysOverdue)"] })
         }
     }

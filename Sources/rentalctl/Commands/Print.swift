@@ -46,8 +46,8 @@ struct Print: AsyncParsableCommand {
     struct LoanPaper: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "contract", abstract: tr("The loan-for-use contract of a loan.", "Договор безвозмездного пользования по выдаче."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи."))) var loan: Int64
-        @Option(help: ArgumentHelp(tr("Copies: 1, or 2 (the centre's and the family's; default from the daemon's configuration).", "Экземпляров: 1 или 2 (центру и семье; по умолчанию — из настроек службы)."))) var copies: Int?
+        @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи.")), transform: Check.number) var loan: Int64
+        @Option(help: ArgumentHelp(tr("Copies: 1, or 2 (the centre's and the family's; default from the daemon's configuration).", "Экземпляров: 1 или 2 (центру и семье; по умолчанию — из настроек службы).")), transform: Check.copies) var copies: Int?
         @OptionGroup var destination: Destination
         func run() async throws { try await Print.loanDocument("contract", loan: loan, copies: copies, global: global, destination: destination) }
     }
@@ -55,8 +55,8 @@ struct Print: AsyncParsableCommand {
     struct HandoverAct: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "handover", abstract: tr("The act of hand-over of a loan.", "Акт приёма-передачи вещи."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи."))) var loan: Int64
-        @Option(help: ArgumentHelp(tr("Copies: 1 or 2.", "Экземпляров: 1 или 2."))) var copies: Int?
+        @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи.")), transform: Check.number) var loan: Int64
+        @Option(help: ArgumentHelp(tr("Copies: 1 or 2.", "Экземпляров: 1 или 2.")), transform: Check.copies) var copies: Int?
         @OptionGroup var destination: Destination
         func run() async throws { try await Print.loanDocument("handover", loan: loan, copies: copies, global: global, destination: destination) }
     }
@@ -64,8 +64,8 @@ struct Print: AsyncParsableCommand {
     struct ReturnAct: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "return", abstract: tr("The act of return of a loan (condition, note, who took it back).", "Акт возврата вещи (состояние, заметка, кто принял)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи."))) var loan: Int64
-        @Option(help: ArgumentHelp(tr("Copies: 1 or 2.", "Экземпляров: 1 или 2."))) var copies: Int?
+        @Argument(help: ArgumentHelp(tr("The loan number.", "Номер выдачи.")), transform: Check.number) var loan: Int64
+        @Option(help: ArgumentHelp(tr("Copies: 1 or 2.", "Экземпляров: 1 или 2.")), transform: Check.copies) var copies: Int?
         @OptionGroup var destination: Destination
         func run() async throws { try await Print.loanDocument("return", loan: loan, copies: copies, global: global, destination: destination) }
     }
@@ -73,8 +73,8 @@ struct Print: AsyncParsableCommand {
     struct FamilyCard: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "card", abstract: tr("A family's card: its loan history, for the file.", "Карточка семьи: история выдач, для личного дела."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("The family's reference number.", "Номер семьи."))) var reference: String
-        @Option(help: ArgumentHelp(tr("The centre that heads the card (default: $RENTAL_CENTRE, else the latest loan's).", "Центр в шапке карточки (по умолчанию $RENTAL_CENTRE, иначе центр последней выдачи)."), valueName: "code"))
+        @Argument(help: ArgumentHelp(tr("The family's reference number.", "Номер семьи.")), transform: Check.reference) var reference: String
+        @Option(help: ArgumentHelp(tr("The centre that heads the card (default: $RENTAL_CENTRE, else the latest loan's).", "Центр в шапке карточки (по умолчанию $RENTAL_CENTRE, иначе центр последней выдачи)."), valueName: "code"), transform: Check.centreCode)
         var centre: String?
         @OptionGroup var destination: Destination
 
@@ -92,7 +92,7 @@ struct Print: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "labels", abstract: tr("An A4 sheet of inventory labels with QR codes.", "Лист A4 с инвентарными этикетками и QR-кодами."))
         @OptionGroup var global: GlobalOptions
         @OptionGroup var centre: CentreOption
-        @Option(help: ArgumentHelp(tr("Only units of this item type.", "Только вещи этого вида."), valueName: "type")) var type: String?
+        @Option(help: ArgumentHelp(tr("Only units of this item type.", "Только вещи этого вида."), valueName: "type"), transform: Check.itemTypeCode) var type: String?
         @Option(help: ArgumentHelp(tr("Only these units (inventory numbers or scanned labels, comma-separated).", "Только эти вещи (инвентарные номера или отсканированные этикетки через запятую)."), valueName: "n1,n2"))
         var units: String?
         @OptionGroup var destination: Destination

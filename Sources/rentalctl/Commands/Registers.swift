@@ -115,7 +115,7 @@ struct Export: AsyncParsableCommand {
         abstract: tr("Export units, families, loans or centres as CSV (the importer's format) or JSON.", "Выгрузить вещи, семьи, выдачи или центры в CSV (формат загрузки) или JSON."))
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp(tr("units, families, loans or centres.", "units, families, loans или centres."))) var kind: ExportKind
-    @Option(name: .long, help: ArgumentHelp(tr("Only this centre (units: home centre; loans: issuing centre).", "Только этот центр (вещи — по центру учёта, выдачи — по центру выдачи)."), valueName: "code"))
+    @Option(name: .long, help: ArgumentHelp(tr("Only this centre (units: home centre; loans: issuing centre).", "Только этот центр (вещи — по центру учёта, выдачи — по центру выдачи)."), valueName: "code"), transform: Check.centreCode)
     var centre: String?
     @Option(name: [.short, .long], help: ArgumentHelp(tr("Write to this file instead of standard output.", "Записать в этот файл вместо стандартного вывода."), valueName: "file"))
     var output: String?
@@ -168,7 +168,7 @@ struct FamilyErase: AsyncParsableCommand {
         commandName: "erase",
         abstract: tr("Erase a family's personal data on request (admin); refused while it has items on loan.", "Удалить персональные данные семьи по её запросу (администратор); нельзя, пока у семьи есть вещи."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
+    @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи.")), transform: Check.reference) var reference: String
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
@@ -186,7 +186,7 @@ struct FamilyExport: AsyncParsableCommand {
         commandName: "export",
         abstract: tr("Everything stored about a family, as JSON, to give to the family (admin).", "Всё, что хранится о семье, в JSON — для выдачи семье (администратор)."))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи."))) var reference: String
+    @Argument(help: ArgumentHelp(tr("Reference number.", "Номер семьи.")), transform: Check.reference) var reference: String
 
     func run() async throws {
         try await perform { () async throws(RentalError) in

@@ -39,11 +39,11 @@ struct ReportCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp(tr("Which report.", "Какой отчёт."))) var name: ReportName
-    @Option(help: ArgumentHelp(tr("First day (01.01.2026 or 2026-01-01).", "Первый день (01.01.2026 или 2026-01-01)."), valueName: "date")) var from: LocalDate
-    @Option(help: ArgumentHelp(tr("Last day, included.", "Последний день, включительно."), valueName: "date")) var to: LocalDate
-    @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code")) var centre: String?
+    @Option(help: ArgumentHelp(tr("First day (01.01.2026 or 2026-01-01).", "Первый день (01.01.2026 или 2026-01-01)."), valueName: "date"), transform: Check.date) var from: LocalDate
+    @Option(help: ArgumentHelp(tr("Last day, included.", "Последний день, включительно."), valueName: "date"), transform: Check.date) var to: LocalDate
+    @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code"), transform: Check.centreCode) var centre: String?
     @Option(help: ArgumentHelp(tr("Only this category.", "Только эта категория."), valueName: "category")) var category: Category?
-    @Option(name: .customLong("type"), help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "code")) var itemType: String?
+    @Option(name: .customLong("type"), help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "code"), transform: Check.itemTypeCode) var itemType: String?
     @Flag(help: ArgumentHelp(tr("Write CSV.", "Вывести CSV."))) var csv = false
     @Flag(help: ArgumentHelp(tr("Write one HTML page.", "Вывести одну HTML-страницу."))) var html = false
     @Option(name: .customLong("csv-dialect"), help: ArgumentHelp(tr("excel (default) or rfc4180.", "excel (по умолчанию) или rfc4180."), valueName: "dialect"))

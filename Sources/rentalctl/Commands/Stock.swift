@@ -10,8 +10,8 @@ import RentalProtocol
 struct Stock: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stock", abstract: tr("Units per centre and item type, by status.", "Вещи по центрам и видам, по состояниям."))
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code")) var centre: String?
-    @Option(help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "type")) var type: String?
+    @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code"), transform: Check.centreCode) var centre: String?
+    @Option(help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "type"), transform: Check.itemTypeCode) var type: String?
 
     func run() async throws {
         try await perform { () async throws(RentalError) in
@@ -19,8 +19,9 @@ struct Stock: AsyncParsableCommand {
             if global.json { return Output.json(Page(items: lines)) }
             let names = try await global.names()
             Output.table(
-                [tr("CENTRE", "ЦЕНТР"), tr("TYPE", "ВИД"), tr("AVAILABLE", "В НАЛИЧИИ"), tr("ON LOAN", "ВЫДАНО"),
-                 tr("HELD", "ОТЛОЖЕНО"), tr("SANITISING", "САНОБРАБОТКА"), tr("REPAIR", "РЕМОНТ"), tr("TOTAL", "ВСЕГО")],
+                // Short headings for the counts leave the names room in 80 columns.
+                [tr("CENTRE", "ЦЕНТР"), tr("TYPE", "ВИД"), tr("FREE", "СВОБ."), tr("ON LOAN", "ВЫДАНО"),
+                 tr("HELD", "ОТЛОЖ."), tr("CLEANING", "САНОБР."), tr("REPAIR", "РЕМОНТ"), tr("TOTAL", "ВСЕГО")],
                 lines.map { line in
                     [names.centre(line.centre), names.itemType(line.itemType), "\(line.count(.available))", "\(line.count(.onLoan))", "\(line.count(.held))",
                      "\(line.count(.sanitising))", "\(line.count(.inRepair))", "\(line.total)"]
@@ -32,7 +33,7 @@ struct Stock: AsyncParsableCommand {
 struct Available: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "available", abstract: tr("Is there a free unit of a type here, and if not, where?", "Есть ли здесь свободная вещь этого вида, а если нет — где?"))
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot)."))) var type: String
+    @Argument(help: ArgumentHelp(tr("Item type code (e.g. cot).", "Код вида вещей (например, cot).")), transform: Check.itemTypeCode) var type: String
     @OptionGroup var centre: CentreOption
 
     func run() async throws {

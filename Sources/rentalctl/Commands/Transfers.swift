@@ -12,9 +12,9 @@ extension Units {
         static let configuration = CommandConfiguration(
             commandName: "send", abstract: tr("Send an available unit to another centre (optionally for a reservation there).", "Отправить свободную вещь в другой центр (можно — для очереди там)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."))) var unit: String
-        @Option(help: ArgumentHelp(tr("Destination centre code.", "Код центра назначения."), valueName: "code")) var to: String
-        @Option(help: ArgumentHelp(tr("The reservation at the destination it is for.", "Очередь в центре назначения, для которой отправляется вещь."), valueName: "id")) var reservation: Int64?
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер.")), transform: Check.inventoryNumber) var unit: String
+        @Option(help: ArgumentHelp(tr("Destination centre code.", "Код центра назначения."), valueName: "code"), transform: Check.centreCode) var to: String
+        @Option(help: ArgumentHelp(tr("The reservation at the destination it is for.", "Очередь в центре назначения, для которой отправляется вещь."), valueName: "id"), transform: Check.number) var reservation: Int64?
         @Option(help: ArgumentHelp(tr("A note.", "Заметка."))) var note: String?
 
         func run() async throws {
@@ -32,7 +32,7 @@ extension Units {
         static let configuration = CommandConfiguration(
             commandName: "receive", abstract: tr("Take in a unit that arrived (held at once when a family waits here).", "Принять прибывшую вещь (сразу откладывается, если здесь ждёт семья)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."))) var unit: String
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер.")), transform: Check.inventoryNumber) var unit: String
         @Option(help: ArgumentHelp(tr("A note.", "Заметка."))) var note: String?
 
         func run() async throws {

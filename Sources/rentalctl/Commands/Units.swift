@@ -14,10 +14,10 @@ struct Units: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: tr("List units.", "Список вещей."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code")) var centre: String?
-        @Option(help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "type")) var type: String?
+        @Option(help: ArgumentHelp(tr("Only this centre.", "Только этот центр."), valueName: "code"), transform: Check.centreCode) var centre: String?
+        @Option(help: ArgumentHelp(tr("Only this item type.", "Только этот вид вещей."), valueName: "type"), transform: Check.itemTypeCode) var type: String?
         @Option(help: ArgumentHelp(tr("Only this status.", "Только это состояние."))) var status: UnitStatus?
-        @Option(help: ArgumentHelp(tr("At most this many (1–1000).", "Не больше стольких (1–1000)."))) var limit = 100
+        @Option(help: ArgumentHelp(tr("At most this many (1 to 1000, default 100).", "Не больше стольких (1–1000, по умолчанию 100).")), transform: Check.limit) var limit = 100
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -33,7 +33,7 @@ struct Units: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: tr("Show one unit.", "Показать вещь."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."))) var unit: String
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер.")), transform: Check.inventoryNumber) var unit: String
 
         func run() async throws {
             try await perform { () async throws(RentalError) in
@@ -48,8 +48,8 @@ struct Units: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: tr("Register a new unit at its home centre.", "Поставить новую вещь на учёт в её центре."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."))) var unit: String
-        @Option(help: ArgumentHelp(tr("Item type code.", "Код вида вещей."))) var type: String
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер.")), transform: Check.inventoryNumber) var unit: String
+        @Option(help: ArgumentHelp(tr("Item type code.", "Код вида вещей.")), transform: Check.itemTypeCode) var type: String
         @OptionGroup var centre: CentreOption
         @Option(help: ArgumentHelp(tr("Condition.", "Состояние."))) var condition: Condition = .new
 
@@ -66,7 +66,7 @@ struct Units: AsyncParsableCommand {
     struct Retire: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "retire", abstract: tr("Take a unit out of service for good.", "Списать вещь."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."))) var unit: String
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер.")), transform: Check.inventoryNumber) var unit: String
         @Option(help: ArgumentHelp(tr("Why.", "Причина."))) var note: String?
 
         func run() async throws {
@@ -81,9 +81,9 @@ struct Units: AsyncParsableCommand {
     struct SafetyCheck: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "safety-check", abstract: tr("Record an electrical safety check of a unit.", "Записать проверку электробезопасности вещи."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."), valueName: "unit")) var unit: String
+        @Argument(help: ArgumentHelp(tr("Inventory number.", "Инвентарный номер."), valueName: "unit"), transform: Check.inventoryNumber) var unit: String
         @Flag(help: ArgumentHelp(tr("The unit failed the check (it goes to repair).", "Вещь проверку не прошла (уходит в ремонт)."))) var failed = false
-        @Option(help: ArgumentHelp(tr("The day of the check (default: today).", "День проверки (по умолчанию сегодня)."), valueName: "date")) var on: LocalDate?
+        @Option(help: ArgumentHelp(tr("The day of the check (default: today).", "День проверки (по умолчанию сегодня)."), valueName: "date"), transform: Check.date) var on: LocalDate?
 
         func run() async throws {
             try await perform { () async throws(RentalError) in

@@ -1,0 +1,105 @@
+import ArgumentParser
+
+/// ArgumentParser's messages about bad arguments, in the user's language: a value that is not of its kind
+/// names the argument and what a right one looks like (``BadValue``), without repeating the value (it may
+/// be a phone number); a missing argument or an unknown option is said in Russian under a Russian locale.
+/// The usage line itself stays as ArgumentParser writes it.
+enum UsageMessage {
+    /// The whole text for a parse or validation error: the message, the argument's help and the usage.
+    static func full(for error: Error) -> String {
+        let message = RentalCtl.message(for: error)
+        var text = RentalCtl.fullMessage(for: error)
+        let prefix = "Error: " + message
+        if text.hasPrefix(prefix) {
+            text = tr("Error: ", "Ошибка: ") + translate(message) + text.dropFirst(prefix.count)
+        }
+        guard Language.current == .russian else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line.hasPrefix("Help:  ") { return "Справка: " + line.dropFirst("Help:  ".count) }
+            if line.hasPrefix("Usage: ") { return "Запуск: " + line.dropFirst("Usage: ".count) }
+            if line.hasPrefix("  See '"), line.hasSuffix("' for more information.") {
+                return "  Подробнее: " + line.dropFirst("  See '".count).dropLast("' for more information.".count)
+            }
+            return String(line)
+        }.joined(separator: "\n")
+    }
+
+    /// One of ArgumentParser's messages, rewritten; a message it does not recognise (the commands' own
+    /// validation errors, already translated) comes back as it is.
+    static func translate(_ message: String) -> String {
+        if let invalid = invalidValue(message) { return invalid }
+        let russian = Language.current == .russian
+        if let rest = message.after("Unknown option '") {
+            guard russian else { return message }
+            if let split = rest.firstRange(of: "'. Did you mean '") {
+                return "неизвестный параметр '\(rest[..<split.lowerBound])'. Может быть, '\(rest[split.upperBound...].dropLast(2))'?"
+            }
+            return "неизвестный параметр '\(rest)"
+        }
+        guard russian else { return message }
+        let patterns: [(String, String)] = [
+            ("Missing value for '", "не указано значение '"),
+            ("Missing expected argument '", "не хватает аргумента '"),
+            ("Missing one of: '", "не хватает одного из: '"),
+            ("Unexpected argument '", "лишний аргумент '"),
+            ("Invalid option: ", "неверный параметр: "),
+            ("Missing required subcommand.", "не указана подкоманда."),
+        ]
+        for (english, russian) in patterns {
+            if let rest = message.after(english) { return russian + rest }
+        }
+        if let range = message.firstRange(of: " unexpected arguments: '") {
+            return "лишние аргументы (\(message[..<range.lowerBound])): '" + message[range.upperBound...]
+        }
+        if let rest = message.after("The option '"), let end = rest.firstRange(of: "' does not take any value") {
+            return "параметр '\(rest[..<end.lowerBound])' не принимает значения"
+        }
+        return message
+    }
+
+    /// `The value 'x' is invalid for '--due-before <date>': …` as `--due-before <date>: …`, without the value.
+    static func invalidValue(_ message: String) -> String? {
+        guard message.hasPrefix("The value '"), let marker = message.firstRange(of: "' is invalid for '") else { return nil }
+        let tail = message[marker.upperBound...]
+        guard let close = tail.firstIndex(of: "'") else { return nil }
+        let argument = String(tail[..<close])
+        let rest = tail[tail.index(after: close)...]
+        if rest.hasPrefix(": ") { return argument + ": " + rest.dropFirst(2) }
+        if let values = rest.after(". Please provide one of the following:") {
+            return argument + tr(": must be one of:", ": допустимые значения:") + values
+        }
+        if let values = rest.after(". Please provide one of ") {
+            let list = String(values.dropLast(values.hasSuffix(".") ? 1 : 0))
+            return argument + tr(": must be one of ", ": допустимые значения: ")
+                + tr(list, list.replacing("' or '", with: "' или '").replacing("' and '", with: "' и '"))
+        }
+        return argument + tr(": not a valid value", ": неверное значение")
+    }
+}
+
+extension StringProtocol {
+    /// What follows `prefix`, when the text starts with it.
+    func after(_ prefix: String) -> String? {
+        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
+    }
+}
+
+extension RentalCtl {
+    /// ArgumentParser's `main`, with its messages about bad arguments in the user's language (exit 64).
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure, !message(for: error).isEmpty {
+                Console.writeError(UsageMessage.full(for: error) + "\n")
+                exit(withError: ExitCode.validationFailure)
+            }
+            exit(withError: error)
+        }
+    }
+}
