@@ -13,14 +13,14 @@ struct HoldFlowTests {
         try await CLITests().ctl(daemon, arguments, language: language, centre: centre)
     }
 
-    @Test("reserve where none is free → proposal → send → receive and hold → only the holder's checkout works")
+    @Test("reserve where none is free → proposal → send → receive and hold → only the holder's checkout works → an unclaimed hold expires to the next family")
     func waitSendReceiveCollect() async throws {
         let daemon = try DaemonHarness()
         try await daemon.start()
         let client = daemon.client
         _ = try await client.addItemType(ItemType(code: "crib", name: "Манеж", category: .furniture, sanitiseAfterReturn: false))
         _ = try await client.addUnit(NewUnit(inventoryNumber: "МНЖ-1", itemType: "crib", centre: "isilkul"))
-        for reference in ["F-H-1", "F-H-2"] {
+        for reference in ["F-H-1", "F-H-2", "F-H-3"] {
             let added = try await ctl(daemon, ["families", "add", "--reference", reference, "--surname", "Очередь",
                                                "--phone", "+7 913 000-00-01", "--low-income-until", "31.12.2030",
                                                "--consent", "2026-01-01"])
@@ -62,6 +62,37 @@ struct HoldFlowTests {
         let taken = try await ctl(daemon, ["checkout", "--family", "F-H-1", "--unit", "МНЖ-1"])
         #expect(taken.status == 0, "\(taken.output)")
         #expect(try await client.reservation(reservation.id).state == .fulfilled)
+
+        // Two families wait for it; it comes back and is held for the first, who does not come.
+        var waiting: [Reservation] = []
+        for family in ["F-H-2", "F-H-3"] {
+            let queued = try await ctl(daemon, ["reserve", "--family", family, "--type", "crib", "--json"])
+            #expect(queued.status == 0, "\(queued.output)")
+            waiting.append(try RentalJSON.decoder().decode(Reservation.self, from: Data(queued.output.utf8)))
+        }
+        #expect(waiting.map(\.state) == [.waiting, .waiting])
+        let back = try await ctl(daemon, ["return", "МНЖ-1", "--condition", "good"])
+        #expect(back.status == 0, "\(back.output)")
+        #expect(try await client.reservation(waiting[0].id).state == .held)
+        #expect(try await daemon.stop() == 0)
+        // The pickup deadline passes while the daemon is down (moved back behind its back).
+        let store = try RentalStore.open(path: daemon.storePath)
+        let lapsing = waiting[0].id
+        try await store.write { db in
+            try db.execute(sql: "UPDATE reservation SET pickup_by = '2020-01-06' WHERE id = ?", arguments: [lapsing])
+        }
+        try store.close()
+        try await daemon.start(demo: false)
+        let lapsed = try await ctl(daemon, ["reservations", "show", "\(waiting[0].id)", "--json"])
+        #expect(try RentalJSON.decoder().decode(Reservation.self, from: Data(lapsed.output.utf8)).state == .expired, "\(lapsed.output)")
+        let next = try await ctl(daemon, ["holds", "--json"])
+        let nextHeld = try RentalJSON.decoder().decode(Page<Reservation>.self, from: Data(next.output.utf8)).items
+        #expect(nextHeld.map(\.id) == [waiting[1].id], "\(next.output)")
+        #expect(nextHeld.first?.heldUnit == "МНЖ-1")
+        let late = try await ctl(daemon, ["checkout", "--family", "F-H-2", "--unit", "МНЖ-1"])
+        #expect(late.status == 65 && late.output.contains("unit_held_for_another"), "\(late.output)")
+        let collected = try await ctl(daemon, ["checkout", "--family", "F-H-3", "--unit", "МНЖ-1"])
+        #expect(collected.status == 0, "\(collected.output)")
         try await daemon.stop()
     }
 
