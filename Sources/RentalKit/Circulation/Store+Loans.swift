@@ -206,9 +206,9 @@ extension RentalStore {
                 throw RentalError(.invalidTransition, "unit \(unit.inventoryNumber) is not on loan")
             }
             let loan = try Lookup.loan(db, id: loanID)
-            let type = try Lookup.itemType(db, unit.itemType).itemType
+            let (typeID, type) = try Lookup.itemType(db, unit.itemType)
             let next: UnitStatus = condition == .damaged ? .inRepair : type.sanitiseAfterReturn ? .sanitising : .available
-            let issuing = try Lookup.centre(db, loan.centre).centre
+            let issuing = loan.centre == centre.code ? centre : try Lookup.centre(db, loan.centre).centre
             let wasOverdue = loan.isOverdue(on: LocalDate(self.clock.now(), in: Lookup.zone(issuing)))
             try db.cachedStatement(sql: """
                 UPDATE loan SET state = 'returned', closed_at = ?, closed_by = ?, returned_to_centre_id = ?,
@@ -227,7 +227,8 @@ extension RentalStore {
             if next == .available {
                 // In the same transaction: the first eligible family waiting here gets it; else, by the
                 // rule, a unit returned away from home goes home.
-                if let hold = try self.assignHold(db, unitID: unitID, who: who) {
+                let freed = FreedUnit(number: unit.inventoryNumber, typeID: typeID, type: type, centreID: centreID, centre: centre)
+                if let hold = try self.assignHold(db, unitID: unitID, who: who, freed: freed) {
                     receipt.unitStatus = .held
                     receipt.heldFor = hold.id
                     receipt.pickupBy = hold.pickupBy
