@@ -117,24 +117,21 @@ extension RentalStore {
         }
 
         let rule = try Self.effectiveRule(db, centre: centre.code, itemType: type)
-        if policy.refuseCheckoutWhenOverdue, let overdue = try Self.firstOverdueLoan(db, familyID: familyID, now: now) {
-            throw RentalError(.familyHasOverdue, "family \(family.reference) has overdue loan \(overdue)")
+        // The family's open loans, read once for the overdue check and both limits (a family has a few).
+        let open = try Self.openLoans(db, familyID: familyID, now: now)
+        if policy.refuseCheckoutWhenOverdue, let overdue = open.first(where: \.overdue) {
+            throw RentalError(.familyHasOverdue, "family \(family.reference) has overdue loan \(overdue.id)")
         }
         if let max = rule.maxOpenLoans {
-            let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM loan WHERE family_id = ? AND state = 'open'"),
-                                        arguments: [familyID]) ?? 0
-            guard open < max else {
-                throw RentalError(.loanLimitReached, "family \(family.reference) has \(open) open loans; the limit is \(max)")
+            guard open.count < max else {
+                throw RentalError(.loanLimitReached, "family \(family.reference) has \(open.count) open loans; the limit is \(max)")
             }
         }
         if let max = rule.maxOpenLoansInCategory {
-            let open = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT count(*) FROM loan l JOIN unit u ON u.id = l.unit_id JOIN item_type t ON t.id = u.item_type_id
-                WHERE l.family_id = ? AND l.state = 'open' AND t.category = ?
-                """), arguments: [familyID, type.category.rawValue]) ?? 0
-            guard open < max else {
+            let inCategory = open.count { $0.category == type.category.rawValue }
+            guard inCategory < max else {
                 throw RentalError(.categoryLimitReached,
-                                  "family \(family.reference) has \(open) open \(type.category.rawValue) loans; the limit is \(max)")
+                                  "family \(family.reference) has \(inCategory) open \(type.category.rawValue) loans; the limit is \(max)")
             }
         }
         if let limit = rule.infantAgeLimitMonths ?? type.infantAgeLimitMonths {
@@ -317,19 +314,20 @@ extension RentalStore {
         return try await read { db in LocalDate(now, in: Lookup.zone(try Lookup.centre(db, centre).centre)) }
     }
 
-    /// The id of one overdue open loan of the family, if any.
-    static func firstOverdueLoan(_ db: Database, familyID: Int64, now: Date) throws -> Int64? {
+    /// The family's open loans, by id: each one's category and whether it is overdue today in its
+    /// centre's zone.
+    static func openLoans(_ db: Database, familyID: Int64, now: Date) throws -> [(id: Int64, category: String, overdue: Bool)] {
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT l.id, l.due_date, c.time_zone FROM loan l JOIN centre c ON c.id = l.centre_id
-            WHERE l.family_id = ? AND l.state = 'open'
+            SELECT l.id, l.due_date, c.time_zone, t.category FROM loan l JOIN centre c ON c.id = l.centre_id
+            JOIN unit u ON u.id = l.unit_id JOIN item_type t ON t.id = u.item_type_id
+            WHERE l.family_id = ? AND l.state = 'open' ORDER BY l.id
             """), arguments: [familyID])
         var todayInZone: [String: LocalDate] = [:]  // a family's loans are mostly from one centre
-        for row in rows {
+        return rows.map { row in
             let zone: String = row[2]
             let today = todayInZone[zone] ?? LocalDate(now, in: Lookup.zone(zone))
             todayInZone[zone] = today
-            if Lookup.date(row[1]) < today { return row[0] }
+            return (row[0], row[3], Lookup.date(row[1]) < today)
         }
-        return nil
     }
 }
