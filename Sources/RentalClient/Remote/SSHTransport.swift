@@ -16,7 +16,9 @@ import RentalProtocol
 ///
 /// The session starts at the first request and ends with ``close()`` (or when the process exits: ssh sees
 /// the end of its input). When the daemon ends the connection (its idle timeout, `connection: close`), the
-/// next request starts a new session; a request that was already sent is never sent again.
+/// next request starts a new session. A request that was already sent is sent again only when it is safe
+/// to repeat (a `GET`, or one with an `Idempotency-Key`) and went out on a kept session that then ended
+/// without an answer: the daemon's idle close can cross it on the way, before the session looks closed here.
 actor SSHTransport: RentalTransport {
     let host: RemoteHost
     let socket: String?
@@ -45,7 +47,18 @@ actor SSHTransport: RentalTransport {
     nonisolated var keepsConnection: Bool { settings.reuseConnection }
 
     func roundTrip(_ head: HTTPRequestHead, _ body: ByteBuffer, timeout: Duration) async throws(RentalError) -> RawResponse {
+        try await roundTrip(head, body, timeout: timeout, mayRepeat: true)
+    }
+
+    /// Whether sending `head` twice does no harm.
+    static func safeToRepeat(_ head: HTTPRequestHead) -> Bool {
+        head.method == .GET || head.method == .HEAD || head.headers.contains(name: RentalAPI.idempotencyKeyHeader)
+    }
+
+    private func roundTrip(_ head: HTTPRequestHead, _ body: ByteBuffer, timeout: Duration,
+                           mayRepeat: Bool) async throws(RentalError) -> RawResponse {
         let session: Session
+        let kept = self.session?.channel.isActive == true
         do {
             session = try await openSession()
         } catch let error as RentalError {
@@ -74,6 +87,10 @@ actor SSHTransport: RentalTransport {
             if case ExchangeFailure.timedOut = error {
                 session.process.terminate()
                 throw RentalError(.daemonUnreachable, "rentald on \(host) did not answer within \(timeout)")
+            }
+            if mayRepeat, kept, Self.safeToRepeat(head) {
+                retire(session)
+                return try await roundTrip(head, body, timeout: timeout, mayRepeat: false)
             }
             throw await diagnose(session)
         }
