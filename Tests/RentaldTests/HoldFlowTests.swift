@@ -35,6 +35,7 @@ struct HoldFlowTests {
         #expect(reservation.proposal?.unit == "МНЖ-1")
         let shown = try await ctl(daemon, ["reservations", "show", "\(reservation.id)"], language: "ru_RU.UTF-8")
         #expect(shown.output.contains("1-я в очереди"), "\(shown.output)")
+        #expect(shown.output.contains("«Манеж»") && !shown.output.contains(" crib "), "names, not codes, in Russian: \(shown.output)")
         #expect(shown.output.contains("rentalctl units send МНЖ-1 --to ryabinushka --reservation \(reservation.id)"), "\(shown.output)")
         let available = try await ctl(daemon, ["available", "crib"])
         #expect(available.output.contains("МНЖ-1 at isilkul can be sent for it"), "\(available.output)")

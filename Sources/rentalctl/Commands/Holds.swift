@@ -36,13 +36,15 @@ enum ReservationText {
     }
 
     /// The sentence after `rentalctl reserve` or `reservations show`.
-    static func describe(_ reservation: Reservation) {
-        print(tr("Reservation \(reservation.id): family \(reservation.family), \(reservation.itemType) at \(reservation.centre) — ",
-                 "Бронь \(reservation.id): семья \(reservation.family), \(reservation.itemType) в центре \(reservation.centre) — ")
+    static func describe(_ reservation: Reservation, names: Names) {
+        let type = names.itemType(reservation.itemType), centre = names.centre(reservation.centre)
+        print(tr("Reservation \(reservation.id): family \(reservation.family), \(type) at \(centre) — ",
+                 "Бронь \(reservation.id): семья \(reservation.family), «\(type)», центр «\(centre)» — ")
               + state(reservation.state) + ", " + detail(reservation))
         if let proposal = reservation.proposal {
-            print(tr("A free unit stands at \(proposal.from): staff there can send it with",
-                     "Свободная вещь есть в центре \(proposal.from): там её можно отправить командой"))
+            let from = names.centre(proposal.from)
+            print(tr("A free unit stands at \(from): staff there can send it with",
+                     "Свободная вещь есть в центре «\(from)»: там её можно отправить командой"))
             print("  rentalctl units send \(proposal.unit) --to \(proposal.to) --reservation \(proposal.reservation) --centre \(proposal.from)")
         }
     }
@@ -67,7 +69,8 @@ struct Reserve: AsyncParsableCommand {
         try await perform { () async throws(RentalError) in
             let reservation = try await global.client.reserve(ReservationRequest(family: family, itemType: type, centre: centreCode))
             if global.json { return Output.json(reservation) }
-            ReservationText.describe(reservation)
+            // The reservation is made: names that cannot be read now leave the codes, not an error.
+            ReservationText.describe(reservation, names: (try? await global.names()) ?? .codes)
         }
     }
 }
@@ -109,7 +112,7 @@ struct Reservations: AsyncParsableCommand {
             try await perform { () async throws(RentalError) in
                 let reservation = try await global.client.reservation(id)
                 if global.json { return Output.json(reservation) }
-                ReservationText.describe(reservation)
+                ReservationText.describe(reservation, names: try await global.names())
             }
         }
     }
