@@ -15,11 +15,12 @@ struct HTTPRequest: Sendable {
     var peer: PeerIdentity
 }
 
-/// One HTTP response.
+/// One HTTP response: a body in memory, or one written as it is made (`streamed`, sent chunked).
 struct HTTPResponse: Sendable {
     var status: HTTPResponseStatus
     var headers: HTTPHeaders
     var body: ByteBuffer
+    var streamed: StreamedBody? = nil
 }
 
 /// What turns requests into responses (the API).
@@ -185,8 +186,22 @@ final class HTTPServer: Sendable {
     private func write(_ response: HTTPResponse, keepAlive: Bool,
                        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws {
         var headers = response.headers
-        headers.replaceOrAdd(name: "content-length", value: "\(response.body.readableBytes)")
         headers.replaceOrAdd(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        if let streamed = response.streamed {
+            // Each piece as it comes; if the producer fails midway the connection closes before the last
+            // chunk, so the client cannot take a cut register for a whole one.
+            defer { streamed.stop() }
+            headers.remove(name: "content-length")
+            headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
+            try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
+            for try await piece in streamed.pieces {
+                try await outbound.write(.body(.byteBuffer(piece)))
+                streamed.written()
+            }
+            try await outbound.write(.end(nil))
+            return
+        }
+        headers.replaceOrAdd(name: "content-length", value: "\(response.body.readableBytes)")
         // One write of all parts: one flush, one system call for a small answer.
         var parts: [HTTPServerResponsePart] = [.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))]
         if response.body.readableBytes > 0 { parts.append(.body(.byteBuffer(response.body))) }

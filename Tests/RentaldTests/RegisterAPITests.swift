@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import RentalClient
+@testable import RentalKit
 import RentalProtocol
 
 /// Registers in and out and personal data through the real daemon, on the demo store.
@@ -82,5 +83,51 @@ struct RegisterAPITests {
         }
         #expect(try await daemon.client.verifyAudit().firstBroken == nil)
         #expect(try await daemon.stop() == 0)
+    }
+}
+
+/// A register larger than the daemon's memory bound leaves it in pieces, chunked, in bounded memory.
+@Suite("Streamed exports through rentald")
+struct StreamedExportAPITests {
+    @Test("300,000 loans as JSON (about 100 MB) leave rentald with its memory growing by less than 40 MB; a refusal keeps its status")
+    func largeExportInBoundedMemory() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        #expect(try await daemon.stop() == 0)
+        // Historic loans, written straight into the stopped daemon's store (one transaction).
+        let store = try RentalStore.open(path: daemon.storePath)
+        let count = 300_000
+        try await store.write { db in
+            let unit = try Int64.fetchOne(db, sql: "SELECT id FROM unit ORDER BY id LIMIT 1") ?? 0
+            let family = try Int64.fetchOne(db, sql: "SELECT id FROM family ORDER BY id LIMIT 1") ?? 0
+            let centre = try Int64.fetchOne(db, sql: "SELECT id FROM centre ORDER BY id LIMIT 1") ?? 0
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO loan (unit_id, family_id, centre_id, issued_by, issued_at, issued_on, due_date, state, closed_at, closed_by)
+                VALUES (?, ?, ?, 'history', 1700000000000, '2023-11-14', '2023-12-14', 'returned', 1702000000000, 'history')
+                """)
+            for _ in 0..<count { try insert.execute(arguments: [unit, family, centre]) }
+        }
+        try store.close()
+        try await daemon.start(demo: false)
+        let pid = try #require(daemon.process?.pid)
+        let before = try HostileInputTests().residentBytes(pid)
+
+        let output = try await Spawn.run(["/bin/sh", "-c", """
+            curl -sS -D '\(daemon.directory.path)/headers' --unix-socket '\(daemon.socketPath)' 'http://localhost/v1/exports/loans?format=json' \
+              | python3 -c 'import json,sys; loans=json.load(sys.stdin); print(len(loans), loans[-1]["issuedBy"])'
+            """], timeout: 300)
+        let peak = try HostileInputTests().residentBytes(pid)
+        let headers = try String(contentsOfFile: daemon.directory.appendingPathComponent("headers").path, encoding: .utf8).lowercased()
+        print("streamed export: \(output.trimmingCharacters(in: .whitespacesAndNewlines)); rentald VmRSS \(before / 1024) KiB before, \(peak / 1024) KiB after")
+        #expect(headers.contains("transfer-encoding: chunked") && !headers.contains("content-length"), "\(headers)")
+        let words = output.split(whereSeparator: \.isWhitespace)
+        #expect(words.first.flatMap { Int($0) }.map { $0 >= count } == true, "\(output)")
+        #expect(words.last == "history")
+        #expect(peak - before < 40 << 20, "VmRSS grew from \(before) to \(peak) bytes")
+
+        // Refused before any byte: a problem body with its own status, as before.
+        let refused = try await daemon.curlRaw([], "/v1/exports/loans?centre=nowhere")
+        #expect(refused.status == 404 && refused.body.contains("centre_not_found"), "\(refused)")
+        try await daemon.stop()
     }
 }

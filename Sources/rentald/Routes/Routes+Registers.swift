@@ -35,10 +35,21 @@ extension Routes {
                 throw RentalError(.routeNotFound, "exports are units, families, loans or centres")
             }
             let format = try call.enumQuery("format", ExportFormat.self) ?? .csv
-            let data = try await api.store.export(kind, format: format, centre: call.query["centre"], by: call.principal)
+            // Streamed as the store reads it (bounded memory for any size); a refusal still gets its status.
+            let body = StreamedBody()
+            let (store, centre, principal) = (api.store, call.query["centre"], call.principal)
+            Task {
+                do {
+                    try await store.export(kind, format: format, centre: centre, by: principal, write: body.push)
+                    body.finish()
+                } catch {
+                    body.finish(throwing: error)
+                }
+            }
+            try await body.firstPiece()
             var headers = HTTPHeaders()
             headers.add(name: "content-type", value: format == .csv ? "text/csv; charset=utf-8" : "application/json")
-            return HTTPResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: data))
+            return HTTPResponse(status: .ok, headers: headers, body: ByteBuffer(), streamed: body)
         },
         Route(.POST, "families/:reference/erase", "eraseFamily", .admin) { api, call in
             try call.json(try await api.store.eraseFamily(call["reference"], by: call.principal))
