@@ -89,8 +89,11 @@ final class HTTPServer: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             try await channel.executeThenClose { inbound in
                 for try await connection in inbound {
+                    // Admitted here, in the order connections were accepted: the connection tasks may start
+                    // in any order, and the last one in must be the one refused.
+                    let admitted = admit(connection.channel)
                     group.addTask(executorPreference: EventLoopExecutor(connection.channel.eventLoop)) {
-                        await self.serve(connection)
+                        await self.serve(connection, admitted: admitted)
                     }
                 }
             }
@@ -115,14 +118,18 @@ final class HTTPServer: Sendable {
         try? await listener?.close()
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
-        let id = ObjectIdentifier(connection.channel)
-        let admitted: Bool = state.withLock { state in
+    /// Counts a new connection in, unless `max_connections` are open.
+    private func admit(_ channel: any Channel) -> Bool {
+        state.withLock { state in
             guard state.connections.count < limits.maxConnections else { return false }
-            state.connections[id] = Connection(channel: connection.channel)
+            state.connections[ObjectIdentifier(channel)] = Connection(channel: channel)
             return true
         }
-        defer { state.withLock { _ = $0.connections.removeValue(forKey: id) } }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, admitted: Bool) async {
+        let id = ObjectIdentifier(connection.channel)
+        defer { if admitted { state.withLock { _ = $0.connections.removeValue(forKey: id) } } }
         do {
             try await connection.executeThenClose { inbound, outbound in
                 guard admitted else {

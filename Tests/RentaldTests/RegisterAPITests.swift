@@ -89,14 +89,15 @@ struct RegisterAPITests {
 /// A register larger than the daemon's memory bound leaves it in pieces, chunked, in bounded memory.
 @Suite("Streamed exports through rentald")
 struct StreamedExportAPITests {
-    @Test("300,000 loans as JSON (about 100 MB) leave rentald with its memory growing by less than 40 MB; a refusal keeps its status")
+    @Test("200,000 loans as JSON (about 68 MB) leave rentald with its memory growing by less than 30 MB; a refusal keeps its status")
     func largeExportInBoundedMemory() async throws {
         let daemon = try DaemonHarness()
         try await daemon.start()
         #expect(try await daemon.stop() == 0)
         // Historic loans, written straight into the stopped daemon's store (one transaction).
-        let store = try RentalStore.open(path: daemon.storePath)
-        let count = 300_000
+        // On the writer's queue, not on a thread of the test's task pool (other tests run beside this one).
+        let store = try RentalStore.open(path: daemon.storePath, options: .init(synchronous: .normal, commitsOnCallingThread: false))
+        let count = 200_000
         try await store.write { db in
             let unit = try Int64.fetchOne(db, sql: "SELECT id FROM unit ORDER BY id LIMIT 1") ?? 0
             let family = try Int64.fetchOne(db, sql: "SELECT id FROM family ORDER BY id LIMIT 1") ?? 0
@@ -112,18 +113,18 @@ struct StreamedExportAPITests {
         let pid = try #require(daemon.process?.pid)
         let before = try HostileInputTests().residentBytes(pid)
 
-        let output = try await Spawn.run(["/bin/sh", "-c", """
+        let output = try await Spawn.run(["/bin/bash", "-c", """
             curl -sS -D '\(daemon.directory.path)/headers' --unix-socket '\(daemon.socketPath)' 'http://localhost/v1/exports/loans?format=json' \
-              | python3 -c 'import json,sys; loans=json.load(sys.stdin); print(len(loans), loans[-1]["issuedBy"])'
+              | tee >(tail -c 200 >'\(daemon.directory.path)/tail') | grep -o '"issuedBy":"history"' | wc -l
             """], timeout: 300)
         let peak = try HostileInputTests().residentBytes(pid)
         let headers = try String(contentsOfFile: daemon.directory.appendingPathComponent("headers").path, encoding: .utf8).lowercased()
         print("streamed export: \(output.trimmingCharacters(in: .whitespacesAndNewlines)); rentald VmRSS \(before / 1024) KiB before, \(peak / 1024) KiB after")
         #expect(headers.contains("transfer-encoding: chunked") && !headers.contains("content-length"), "\(headers)")
-        let words = output.split(whereSeparator: \.isWhitespace)
-        #expect(words.first.flatMap { Int($0) }.map { $0 >= count } == true, "\(output)")
-        #expect(words.last == "history")
-        #expect(peak - before < 40 << 20, "VmRSS grew from \(before) to \(peak) bytes")
+        #expect(Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) == count, "\(output)")
+        let tail = try String(contentsOfFile: daemon.directory.appendingPathComponent("tail").path, encoding: .utf8)
+        #expect(tail.hasSuffix("}]"), "the array is complete: \(tail)")
+        #expect(peak - before < 30 << 20, "VmRSS grew from \(before) to \(peak) bytes")
 
         // Refused before any byte: a problem body with its own status, as before.
         let refused = try await daemon.curlRaw([], "/v1/exports/loans?centre=nowhere")
