@@ -24,7 +24,10 @@ final class StreamedBody: Sendable {
 
     init(depth: Int = 4) {
         (pieces, continuation) = AsyncThrowingStream.makeStream()
-        room = DispatchSemaphore(value: depth)
+        // Created empty and filled: libdispatch refuses to free a semaphore whose count is below the one it
+        // was created with, which a connection that hangs up mid-body would leave.
+        room = DispatchSemaphore(value: 0)
+        for _ in 0..<max(1, depth) { room.signal() }
         continuation.onTermination = { [weak self] _ in self?.stop() }
     }
 

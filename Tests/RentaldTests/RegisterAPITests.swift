@@ -126,6 +126,15 @@ struct StreamedExportAPITests {
         #expect(tail.hasSuffix("}]"), "the array is complete: \(tail)")
         #expect(peak - before < 30 << 20, "VmRSS grew from \(before) to \(peak) bytes")
 
+        // Clients that hang up halfway: the export stops, the daemon stays up, the reader is free again.
+        for _ in 0..<3 {
+            _ = try await Spawn.run(["/bin/bash", "-c", """
+                curl -sS --unix-socket '\(daemon.socketPath)' 'http://localhost/v1/exports/loans?format=json' | head -c 300000 >/dev/null
+                """], timeout: 120, success: [0, 23])
+        }
+        #expect(try await daemon.client.health().status == "ok", "rentald survives clients that hang up mid-export")
+        #expect(try await daemon.client.export(.units).count > 1000)
+
         // Refused before any byte: a problem body with its own status, as before.
         let refused = try await daemon.curlRaw([], "/v1/exports/loans?centre=nowhere")
         #expect(refused.status == 404 && refused.body.contains("centre_not_found"), "\(refused)")
