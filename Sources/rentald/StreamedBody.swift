@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import NIOCore
+import RentalKit
 import Synchronization
 
 /// A response body made on another thread (a store reader walking a register) and written to the socket as
@@ -38,9 +39,16 @@ final class StreamedBody: Sendable {
         room.signal()
     }
 
-    /// Hands one piece over (producer side); waits for room; throws once nobody reads any more.
+    /// How long the producer waits for the connection to take a piece: a client that reads nothing for that
+    /// long loses the body (and the store's reader it holds is freed).
+    static let stallLimit = DispatchTimeInterval.seconds(30)
+
+    /// Hands one piece over (producer side); waits for room; throws once nobody reads any more, or when the
+    /// connection took nothing for ``stallLimit``.
     func push(_ data: Data) throws {
-        room.wait()
+        guard room.wait(timeout: .now() + Self.stallLimit) == .success else {
+            throw RentalError(.serviceUnavailable, "the client read nothing for \(Self.stallLimit); the export was stopped")
+        }
         guard !stopped.load(ordering: .acquiring) else {
             room.signal()
             throw CancellationError()

@@ -135,9 +135,44 @@ struct StreamedExportAPITests {
         #expect(try await daemon.client.health().status == "ok", "rentald survives clients that hang up mid-export")
         #expect(try await daemon.client.export(.units).count > 1000)
 
+        // Two clients that ask for an export and read nothing hold the two places; a third waits its turn
+        // (503); once they hang up, exports run again.
+        let deaf = try (0..<2).map { _ in try Self.sendWithoutReading(daemon.socketPath, "GET /v1/exports/loans?format=json HTTP/1.1\r\nHost: x\r\n\r\n") }
+        var third: (status: Int, body: String) = (0, "")
+        for _ in 0..<100 {  // once the daemon has read both requests (a loaded machine may take a moment)
+            third = try await daemon.curlRaw([], "/v1/exports/units")
+            if third.status != 200 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(third.status == 503 && third.body.contains("service_unavailable"), "\(third)")
+        #expect(try await daemon.client.health().status == "ok", "other requests are served meanwhile")
+        for fd in deaf { close(fd) }
+        var again: (status: Int, body: String) = (0, "")
+        for _ in 0..<100 {
+            again = try await daemon.curlRaw([], "/v1/exports/units")
+            if again.status == 200 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(again.status == 200, "exports run again once the silent clients hung up: \(again.status)")
+
         // Refused before any byte: a problem body with its own status, as before.
         let refused = try await daemon.curlRaw([], "/v1/exports/loans?centre=nowhere")
         #expect(refused.status == 404 && refused.body.contains("centre_not_found"), "\(refused)")
         try await daemon.stop()
+    }
+
+    /// A connection that sends `request` and never reads the answer.
+    static func sendWithoutReading(_ path: String, _ request: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { throw HarnessError("connect failed") }
+        let bytes = Array(request.utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count else { throw HarnessError("write failed") }
+        return fd
     }
 }

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import RentalKit
 import RentalProtocol
+import Synchronization
 
 /// Registers in and out (`imports`, `exports`) and personal data (`families/:reference/erase|export`,
 /// `privacy/anonymise`).
@@ -36,9 +37,14 @@ extension Routes {
             }
             let format = try call.enumQuery("format", ExportFormat.self) ?? .csv
             // Streamed as the store reads it (bounded memory for any size); a refusal still gets its status.
+            // Each export holds one of the store's few readers while its client reads: two at a time.
+            guard Exports.begin() else {
+                throw RentalError(.serviceUnavailable, "\(Exports.limit) exports are being sent already; try again when one is done")
+            }
             let body = StreamedBody()
             let (store, centre, principal) = (api.store, call.query["centre"], call.principal)
             Task {
+                defer { Exports.end() }
                 do {
                     try await store.export(kind, format: format, centre: centre, by: principal, write: body.push)
                     body.finish()
@@ -70,4 +76,24 @@ extension Routes {
             return try call.json(result)
         },
     ]
+}
+
+/// Register exports being sent now.
+enum Exports {
+    /// At most this many at once.
+    static let limit = 2
+    private static let running = Mutex(0)
+
+    /// Takes a place, or false when ``limit`` exports run.
+    static func begin() -> Bool {
+        running.withLock { running in
+            guard running < limit else { return false }
+            running += 1
+            return true
+        }
+    }
+
+    static func end() {
+        running.withLock { $0 -= 1 }
+    }
 }
