@@ -16,6 +16,31 @@ struct UnixSocketTransport: RentalTransport {
     var keepsConnection: Bool { false }
 
     func roundTrip(_ head: HTTPRequestHead, _ body: ByteBuffer, timeout: Duration) async throws(RentalError) -> RawResponse {
+        do {
+            return try await exchange(head, body, timeout: timeout)
+        } catch let failure where failure.notSent {
+            // The daemon closed the new connection before a byte of the request was written: this process was
+            // held up for longer than the daemon's idle timeout between connecting and writing (a stopped or
+            // starved process). Nothing reached the daemon, so any request may go again, once, at once.
+            do {
+                return try await exchange(head, body, timeout: timeout)
+            } catch {
+                throw error.error
+            }
+        } catch {
+            throw error.error
+        }
+    }
+
+    /// How one attempt ended without an answer.
+    private struct AttemptFailure: Error {
+        /// What the caller is told.
+        let error: RentalError
+        /// The connection closed before the request was written: nothing was sent.
+        var notSent = false
+    }
+
+    private func exchange(_ head: HTTPRequestHead, _ body: ByteBuffer, timeout: Duration) async throws(AttemptFailure) -> RawResponse {
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -27,7 +52,7 @@ struct UnixSocketTransport: RentalTransport {
                     }
                 }
         } catch {
-            throw unreachable(error)
+            throw AttemptFailure(error: unreachable(error))
         }
         do {
             return try await withThrowingTaskGroup(of: RawResponse?.self) { group in
@@ -38,7 +63,12 @@ struct UnixSocketTransport: RentalTransport {
                         var parts: [HTTPClientRequestPart] = [.head(head)]
                         if body.readableBytes > 0 { parts.append(.body(.byteBuffer(body))) }
                         parts.append(.end(nil))
-                        try await outbound.write(contentsOf: parts)
+                        do {
+                            try await outbound.write(contentsOf: parts)
+                        } catch ChannelError.ioOnClosedChannel {
+                            throw AttemptFailure(error: RentalError(.daemonUnreachable, "rentald at \(socketPath) closed the connection before the request was sent"),
+                                                 notSent: true)
+                        }
                         var status = 0
                         var contentType: String?
                         var data = Data()
@@ -62,14 +92,14 @@ struct UnixSocketTransport: RentalTransport {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let result = first else {
-                    throw RentalError(.daemonUnreachable, "rentald did not answer within \(timeout) on \(socketPath)")
+                    throw AttemptFailure(error: RentalError(.daemonUnreachable, "rentald did not answer within \(timeout) on \(socketPath)"))
                 }
                 return result
             }
-        } catch let error as RentalError {
-            throw error
+        } catch let failure as AttemptFailure {
+            throw failure
         } catch {
-            throw RentalError(.daemonUnreachable, "the connection to rentald at \(socketPath) broke before an answer: \(error)")
+            throw AttemptFailure(error: RentalError(.daemonUnreachable, "the connection to rentald at \(socketPath) broke before an answer: \(error)"))
         }
     }
 
