@@ -8,10 +8,11 @@ struct CSVRow {
     let headers: [String: String]
     var problems: [ImportProblem] = []
 
-    /// The trimmed text of a column ("" when the file has no such column).
+    /// The trimmed text of a column ("" when the file has no such column), without the apostrophe an export
+    /// puts before text a spreadsheet would take for a formula (``SpreadsheetCell``).
     func text(_ key: String) -> String {
         guard let position = positions[key], position < fields.count else { return "" }
-        return Self.trimmed(fields[position])
+        return SpreadsheetCell.restored(Self.trimmed(fields[position]))
     }
 
     /// Without white space at either end (most cells have none: then the string itself, without Foundation).

@@ -33,10 +33,12 @@ struct ExportSink {
     }
 
     /// A CSV row: `;` between fields, CRLF after, a field quoted when it holds `;`, `,`, `"`, a line break or
-    /// spaces at either end.
+    /// spaces at either end, and an apostrophe before one a spreadsheet would run as a formula
+    /// (``SpreadsheetCell``; the importer takes it off again).
     mutating func csvRow(_ fields: [String]) throws {
         var line = ""
-        for (index, field) in fields.enumerated() {
+        for (index, cell) in fields.enumerated() {
+            let field = SpreadsheetCell.neutralised(cell)
             if index > 0 { line += ";" }
             let quote = field.contains { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "," }
                 || field.first?.isWhitespace == true || field.last?.isWhitespace == true

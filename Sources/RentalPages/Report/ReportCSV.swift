@@ -12,7 +12,8 @@ public enum ReportCSVDialect: String, Sendable, CaseIterable {
 }
 
 /// A report as CSV: each table under a title row, tables separated by an empty row; CRLF line ends.
-/// Written by CSV.swift's `CSVWriter` (quoting fields that hold the separator, quotes or line breaks).
+/// Written by CSV.swift's `CSVWriter` (quoting fields that hold the separator, quotes or line breaks); text
+/// that a spreadsheet would run as a formula gets an apostrophe in front (``SpreadsheetCell``).
 public enum ReportCSV {
     /// The CSV text of `report`'s tables, in `language`, in `dialect`.
     public static func csv(_ report: Report, language: ReportLanguage, dialect: ReportCSVDialect) throws -> Data {
@@ -25,8 +26,8 @@ public enum ReportCSV {
         let writer = try CSVWriter(stream: stream, delimiter: dialect == .excel ? ";" : ",", newline: .crlf)
         for (index, table) in report.tables(language).enumerated() {
             if index > 0 { try writer.write(row: [""]) }
-            try writer.write(row: [table.title])
-            try writer.write(row: table.columns)
+            try writer.write(row: [SpreadsheetCell.neutralised(table.title)])
+            try writer.write(row: table.columns.map(SpreadsheetCell.neutralised))
             for row in table.rows {
                 try writer.write(row: row.map { format($0, dialect) })
             }
@@ -45,7 +46,7 @@ public enum ReportCSV {
             return comma ? text.replacingOccurrences(of: ".", with: ",") : text
         }
         switch cell {
-        case .text(let text): return text
+        case .text(let text): return SpreadsheetCell.neutralised(text)
         case .count(let value): return String(value)
         case .share(let share): return share.map { decimal($0 * 100, 1) } ?? ""
         case .days(let days): return days.map { $0 == $0.rounded() ? String(Int($0)) : decimal($0, 1) } ?? ""
