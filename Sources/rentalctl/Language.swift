@@ -67,12 +67,7 @@ enum Language {
 
     /// An item category in words.
     func category(_ category: Category) -> String {
-        switch category {
-        case .appliance: pick("appliances", "бытовая техника")
-        case .infant: pick("for infants", "для младенцев")
-        case .furniture: pick("furniture", "мебель")
-        case .other: pick("other", "другое")
-        }
+        pick(category.words.english, category.words.russian)
     }
 
     /// A family's status in words.
@@ -97,16 +92,12 @@ enum Language {
 
     /// A unit status in words.
     func status(_ status: UnitStatus) -> String {
-        switch status {
-        case .available: pick("available", "в наличии")
-        case .onLoan: pick("on loan", "выдан")
-        case .held: pick("held", "отложен")
-        case .inTransit: pick("in transit", "в пути")
-        case .sanitising: pick("sanitising", "санобработка")
-        case .inRepair: pick("in repair", "в ремонте")
-        case .lost: pick("lost", "утерян")
-        case .retired: pick("retired", "списан")
-        }
+        pick(status.words.english, status.words.russian)
+    }
+
+    /// A unit's condition in words.
+    func condition(_ condition: Condition) -> String {
+        pick(condition.words.english, condition.words.russian)
     }
 }
 

@@ -41,6 +41,18 @@ enum Output {
 
     static func date(_ date: LocalDate) -> String { Language.current.date(date) }
 
+    /// A sum in roubles from kopecks: `1 299,50 руб.` in Russian, `RUB 1,299.50` in English.
+    static func money(minor: Int) -> String {
+        let russian = Language.current == .russian
+        var digits = String(minor.magnitude / 100), grouped = ""
+        while digits.count > 3 {
+            grouped = (russian ? " " : ",") + digits.suffix(3) + grouped
+            digits = String(digits.dropLast(3))
+        }
+        let amount = (minor < 0 ? "-" : "") + digits + grouped + (russian ? "," : ".") + PlainText.padded(Int(minor.magnitude % 100), width: 2)
+        return russian ? amount + " руб." : "RUB " + amount
+    }
+
     /// Today on this machine's clock and time zone (`TZ`, else `/etc/localtime`).
     static func today() -> LocalDate {
         var now = time(nil)

@@ -129,7 +129,7 @@ enum CSVValues {
     }
 
     static func condition(_ value: Condition) -> String {
-        conditions.first { $0.0 == value }?.1 ?? value.rawValue
+        value.words.russian
     }
 
     static func status(_ text: String) -> FamilyStatus? {

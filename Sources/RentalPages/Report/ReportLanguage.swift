@@ -69,36 +69,17 @@ public enum ReportLanguage: String, Sendable, CaseIterable {
 
     /// The name of a unit status.
     func status(_ status: UnitStatus) -> String {
-        switch status {
-        case .available: text("available", "в наличии")
-        case .onLoan: text("on loan", "выдано")
-        case .held: text("held", "отложено")
-        case .inTransit: text("in transit", "в пути")
-        case .sanitising: text("sanitising", "санобработка")
-        case .inRepair: text("in repair", "в ремонте")
-        case .lost: text("lost", "утеряно")
-        case .retired: text("retired", "списано")
-        }
+        text(status.words.english, status.words.russian)
     }
 
     /// The name of a condition.
     func condition(_ condition: Condition) -> String {
-        switch condition {
-        case .new: text("new", "новое")
-        case .good: text("good", "хорошее")
-        case .fair: text("fair", "удовлетворительное")
-        case .damaged: text("damaged", "повреждено")
-        }
+        text(condition.words.english, condition.words.russian)
     }
 
     /// The name of a category.
     func category(_ category: Category) -> String {
-        switch category {
-        case .appliance: text("appliances", "бытовая техника")
-        case .infant: text("infant items", "товары для малышей")
-        case .furniture: text("furniture", "мебель")
-        case .other: text("other", "прочее")
-        }
+        text(category.words.english, category.words.russian)
     }
 
     /// Russian plural: 1 день, 3 дня, 5 дней.

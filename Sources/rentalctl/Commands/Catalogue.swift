@@ -54,7 +54,7 @@ struct Catalogue: AsyncParsableCommand {
             try await perform { () async throws(RentalError) in
                 let type = try await global.client.itemType(code)
                 if global.json { return Output.json(type) }
-                print("\(type.code)  \(type.name)  \(type.category.rawValue)")
+                print("\(type.code)  \(type.name)  \(Language.current.category(type.category))")
                 if type.sanitiseAfterReturn { print(tr("sanitised after each return", "санобработка после каждого возврата")) }
                 if let days = type.safetyCheckDays { print(tr("electrical safety check every \(days) days", "проверка электробезопасности каждые \(days) дн.")) }
                 if let months = type.infantAgeLimitMonths { print(tr("for children under \(months) months", "для детей младше \(months) мес.")) }

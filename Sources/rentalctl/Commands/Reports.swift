@@ -175,7 +175,7 @@ enum ReportText {
         if let s = report.stock, report.name == .stock, !s.byStatus.isEmpty {
             Swift.print()
             Output.table([tr("CENTRE", "ЦЕНТР"), tr("STATUS", "СОСТОЯНИЕ"), tr("CONDITION", "СОХРАННОСТЬ"), tr("UNITS", "ЕДИНИЦ")],
-                         s.byStatus.map { [centre($0.centre), Language.current.status($0.status), $0.condition.rawValue, "\($0.units)"] })
+                         s.byStatus.map { [centre($0.centre), Language.current.status($0.status), Language.current.condition($0.condition), "\($0.units)"] })
         }
         if let s = report.stock, !s.leftService.isEmpty {
             Swift.print()

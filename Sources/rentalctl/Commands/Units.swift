@@ -39,8 +39,21 @@ struct Units: AsyncParsableCommand {
             try await perform { () async throws(RentalError) in
                 let unit = try await global.client.unit(ScannedCode.inventoryNumber(unit))
                 if global.json { return Output.json(unit) }
-                print("\(unit.inventoryNumber)  \(unit.itemType)  \(Language.current.status(unit.status))  \(unit.currentCentre)")
-                if let check = unit.lastSafetyCheck { print(tr("last safety check: ", "последняя проверка: ") + Output.date(check)) }
+                let names = try await global.names()
+                print(Output.bold(unit.inventoryNumber) + "  " + names.itemType(unit.itemType))
+                var lines: [(String, String)] = [
+                    (tr("status", "статус"), Language.current.status(unit.status)),
+                    (tr("condition", "состояние"), Language.current.condition(unit.condition)),
+                    (tr("centre", "центр"), names.centre(unit.currentCentre)),
+                ]
+                if let destination = unit.transitTo { lines.append((tr("on the way to", "в пути в"), names.centre(destination))) }
+                if unit.homeCentre != unit.currentCentre { lines.append((tr("home centre", "центр приписки"), names.centre(unit.homeCentre))) }
+                if let acquired = unit.acquiredOn { lines.append((tr("acquired", "дата приобретения"), Output.date(acquired))) }
+                if let cost = unit.costMinor { lines.append((tr("cost", "стоимость"), Output.money(minor: cost))) }
+                if let source = unit.fundingSource { lines.append((tr("funded by", "источник финансирования"), source)) }
+                if let check = unit.lastSafetyCheck { lines.append((tr("last safety check", "последняя проверка"), Output.date(check))) }
+                if let note = unit.note { lines.append((tr("note", "заметка"), note)) }
+                for (label, value) in lines { print("  " + label + ": " + value) }
             }
         }
     }
