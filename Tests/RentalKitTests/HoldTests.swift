@@ -129,6 +129,67 @@ struct HoldTests {
         try await expectInvariants(world)
     }
 
+    @Test("a family passed over gets a unit already free as soon as it is eligible again: reinstated, its status renewed")
+    func freeUnitGoesToAFamilyEligibleAgain() async throws {
+        let world = try await TestWorld()
+        let families = try await addFamilies(world, 3)
+        try await world.unit("WRD-1", "wardrobe")
+        _ = try await world.store.checkout(family: TestWorld.familyRef, unit: "WRD-1", at: "omsk", by: world.staff)
+        let first = try await world.store.reserve(family: families[0], itemType: "wardrobe", at: "omsk", by: world.staff)
+        let second = try await world.store.reserve(family: families[1], itemType: "wardrobe", at: "omsk", by: world.staff)
+        for family in families.prefix(2) { _ = try await world.store.setFamilyStatus(.suspended, family: family, by: world.admin) }
+
+        // Nobody waiting may take it when it comes back: it stays free.
+        let receipt = try await world.store.returnUnit("WRD-1", at: "omsk", condition: .good, by: world.staff)
+        #expect(receipt.unitStatus == .available && receipt.heldFor == nil)
+        #expect(try await world.store.reservation(first.id).skipReason == RentalError.Code.familyNotActive.rawValue)
+        try await expectInvariants(world)
+
+        // The second family is reinstated: the free unit is held for it at once; the first keeps its place.
+        _ = try await world.store.setFamilyStatus(.active, family: families[1], by: world.admin)
+        let held = try await world.store.reservation(second.id)
+        #expect(held.state == .held && held.heldUnit == "WRD-1" && held.skipReason == nil)
+        #expect(held.pickupBy == TestWorld.date("2026-11-30"))
+        let waiting = try await world.store.reservation(first.id)
+        #expect(waiting.state == .waiting && waiting.position == 1)
+        try await expectInvariants(world)
+
+        // A family whose low-income status lapsed while it waited is passed over; renewed, it gets the unit.
+        let third = try await world.store.reserve(family: families[2], itemType: "wardrobe", at: "omsk", by: world.staff)
+        _ = try await world.store.updateFamily(families[2], FamilyUpdate(lowIncomeUntil: TestWorld.date("2026-11-20")), by: world.admin)
+        try await world.unit("WRD-2", "wardrobe")
+        #expect(try await world.store.unit("WRD-2").status == .available)
+        #expect(try await world.store.reservation(third.id).skipReason != nil)
+        try await expectInvariants(world)
+        _ = try await world.store.updateFamily(families[2], FamilyUpdate(lowIncomeUntil: TestWorld.date("2027-12-31")), by: world.admin)
+        #expect(try await world.store.reservation(third.id).heldUnit == "WRD-2")
+        #expect(try await world.store.reservation(first.id).state == .waiting, "still suspended")
+        try await expectInvariants(world)
+        let notices = Mutex<[CirculationNotice]>([])
+        _ = try await world.store.deliverCirculationNotices { notice in notices.withLock { $0.append(notice) }; return true }
+        #expect(notices.withLock { $0 }.map { "\($0.kind.rawValue) \($0.family)" } == ["hold-ready \(families[1])", "hold-ready \(families[2])"])
+    }
+
+    @Test("returning an overdue loan makes the family eligible: a unit already free is held for it in the same operation")
+    func overdueReturnedThenHeld() async throws {
+        let world = try await TestWorld()
+        let family = try await addFamilies(world, 1)[0]
+        try await world.unit("KET-1", "kettle")
+        let loan = try await world.store.checkout(family: family, unit: "KET-1", at: "omsk", by: world.staff)
+        let reservation = try await world.store.reserve(family: family, itemType: "wardrobe", at: "omsk", by: world.staff)
+        world.clock.set(TestWorld.instant("\(loan.dueDate.adding(days: 3))T06:00:00Z"))
+        try await world.unit("WRD-1", "wardrobe")
+        #expect(try await world.store.unit("WRD-1").status == .available)
+        #expect(try await world.store.reservation(reservation.id).skipReason == RentalError.Code.familyHasOverdue.rawValue)
+        try await expectInvariants(world)
+
+        let receipt = try await world.store.returnUnit("KET-1", at: "omsk", condition: .good, by: world.staff)
+        #expect(receipt.wasOverdue)
+        #expect(try await world.store.reservation(reservation.id).heldUnit == "WRD-1")
+        #expect(try await world.store.unit("WRD-1").status == .held)
+        try await expectInvariants(world)
+    }
+
     @Test("only the holding family can take a held unit; its checkout fulfils the reservation")
     func onlyTheHolderChecksOut() async throws {
         let world = try await TestWorld()
@@ -168,10 +229,11 @@ struct HoldTests {
         #expect(try await world.store.reservation(first.id).state == .fulfilled)
         #expect(try await world.store.unit("WRD-1").status == .available)
         try await expectInvariants(world)
-        // Once the waiting family may borrow again, a new unit goes to it.
+        // Once the waiting family may borrow again, the unit already free goes to it; new stock stays free.
         _ = try await world.store.setFamilyStatus(.active, family: families[1], by: world.admin)
+        #expect(try await world.store.reservation(second.id).heldUnit == "WRD-1")
         try await world.unit("WRD-3", "wardrobe")
-        #expect(try await world.store.reservation(second.id).heldUnit == "WRD-3")
+        #expect(try await world.store.unit("WRD-3").status == .available)
         try await expectInvariants(world)
     }
 
@@ -279,6 +341,27 @@ struct HoldExpiryTests {
         #expect(expired.map(\.id) == [omsk.id])
         #expect(try await world.store.reservation(moscow.id).state == .held)
         #expect(try await world.store.expireHolds(now: TestWorld.instant("2026-11-30T21:00:00Z")).map(\.id) == [moscow.id])
+    }
+
+    @Test("a closure added after a hold moves its pickup deadline later; removing it does not bring it forward")
+    func calendarChangeExtendsPickup() async throws {
+        let world = try await TestWorld()
+        try await world.unit("WRD-1", "wardrobe")
+        let held = try await world.store.reserve(family: TestWorld.familyRef, itemType: "wardrobe", at: "omsk", by: world.staff)
+        // Held on Monday 23 November; open Monday to Friday: 24, 25, 26, 27, 30.
+        #expect(held.pickupBy == TestWorld.date("2026-11-30"))
+        let closure = try await world.store.addClosure(centre: "omsk", from: TestWorld.date("2026-11-25"),
+                                                       through: TestWorld.date("2026-11-27"), kind: .emergency, note: "Авария", by: world.staff)
+        // Now 24, 30 November, 1, 2, 3 December.
+        #expect(try await world.store.reservation(held.id).pickupBy == TestWorld.date("2026-12-03"))
+        try await world.store.removeClosure(id: closure.id, centre: "omsk", by: world.staff)
+        _ = try await world.store.setOpenDays([.monday, .tuesday, .wednesday, .thursday, .friday, .saturday], centre: "omsk", by: world.admin)
+        #expect(try await world.store.reservation(held.id).pickupBy == TestWorld.date("2026-12-03"), "the family was told 3 December")
+        #expect(try await world.store.auditEvents(entity: "reservation", key: "\(held.id)").map(\.action)
+                == ["reservation.place", "reservation.hold", "reservation.pickup_extend"])
+        // 1 December in Omsk: the old deadline has passed, the new one has not.
+        #expect(try await world.store.expireHolds(now: TestWorld.instant("2026-12-01T04:00:00Z")).isEmpty)
+        #expect(try await world.store.expireHolds(now: TestWorld.instant("2026-12-03T19:00:00Z")).map(\.id) == [held.id])
     }
 
     @Test("the number of open days is a rule")

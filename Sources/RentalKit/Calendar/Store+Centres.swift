@@ -42,7 +42,8 @@ extension RentalStore {
         }
     }
 
-    /// Sets the days of the week a centre is normally open. Admin only. Existing due dates are not moved.
+    /// Sets the days of the week a centre is normally open. Admin only. Existing due dates are not moved;
+    /// holds waiting for pickup last their number of open days by the new week (later, never earlier).
     public func setOpenDays(_ days: Set<Weekday>, centre code: String, by who: Principal) async throws(RentalError) -> Centre {
         try who.requireAdmin("changing opening days")
         return try await write { db in
@@ -50,14 +51,17 @@ extension RentalStore {
             try db.cachedStatement(sql: "UPDATE centre SET open_days = ? WHERE id = ?").execute(arguments: [Lookup.mask(days), id])
             try self.audit(db, who, "centre.open_days", "centre", code,
                            ["openDays": Weekday.allCases.filter(days.contains).map(\.rawValue).joined(separator: ",")])
-            return try Lookup.centre(db, code).centre
+            let centre = try Lookup.centre(db, code).centre
+            try self.extendPickupDeadlines(db, centreID: id, centre: centre, who: who)
+            return centre
         }
     }
 
     /// Records that a centre is closed from `firstDay` through `lastDay`. Admin or staff of the centre.
     ///
     /// Loans already due on those days keep their due date; call ``shiftDueDates(centre:by:)`` to move
-    /// them (an explicit decision, as after an emergency closure).
+    /// them (an explicit decision, as after an emergency closure). Holds waiting for pickup there last
+    /// their number of open days by the new calendar (a deadline moves later, never earlier).
     public func addClosure(centre code: String, from firstDay: LocalDate, through lastDay: LocalDate,
                            kind: Closure.Kind, note: String = "", by who: Principal) async throws(RentalError) -> Closure {
         try who.requireCirculation(at: code, "adding a closure")
@@ -73,6 +77,7 @@ extension RentalStore {
             try self.audit(db, who, "centre.closure.add", "centre", code,
                            ["closure": "\(id)", "from": firstDay.description, "through": lastDay.description,
                             "kind": kind.rawValue])
+            try self.extendPickupDeadlines(db, centreID: centreID, centre: try Lookup.centre(db, code).centre, who: who)
             return Closure(id: id, firstDay: firstDay, lastDay: lastDay, kind: kind, note: note)
         }
     }
@@ -107,6 +112,8 @@ extension RentalStore {
                                ["from": due.description, "to": newDue.description])
                 moved.append(try Lookup.loan(db, id: loanID))
             }
+            // A loan no longer overdue may make its family eligible for what it waits for.
+            if !moved.isEmpty { _ = try self.offerFreeUnits(db, to: .everyone, who: who, now: self.clock.now()) }
             return moved
         }
     }

@@ -236,6 +236,8 @@ extension RentalStore {
                     receipt.sentTo = unit.homeCentre
                 }
             }
+            // The return may make the family eligible for what it waits for (under its limit, no overdue).
+            _ = try self.offerFreeUnits(db, to: .familyOfLoan(loanID), who: who, now: self.clock.now())
             return receipt
         }
     }
@@ -252,6 +254,7 @@ extension RentalStore {
                            arguments: [self.nowMillis, who.name, note, id])
             try db.cachedStatement(sql: "UPDATE unit SET status = 'lost' WHERE inventory_number = ?").execute(arguments: [loan.inventoryNumber])
             try self.audit(db, who, "loan.lost", "loan", "\(id)", ["unit": loan.inventoryNumber, "family": loan.family])
+            _ = try self.offerFreeUnits(db, to: .familyOfLoan(id), who: who, now: self.clock.now())
             return try Lookup.loan(db, id: id)
         }
     }

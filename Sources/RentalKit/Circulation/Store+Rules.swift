@@ -35,6 +35,8 @@ extension RentalStore {
                 "centre": rule.scope.centre ?? "*", "category": rule.scope.category?.rawValue ?? "*",
                 "itemType": rule.scope.itemType ?? "*", "period": rule.period.description,
             ])
+            // A higher limit or age may make a waiting family eligible for a unit already free.
+            _ = try self.offerFreeUnits(db, to: .everyone, who: who, now: self.clock.now())
             return stored
         }
     }
@@ -46,6 +48,7 @@ extension RentalStore {
             try db.cachedStatement(sql: "DELETE FROM loan_rule WHERE id = ?").execute(arguments: [id])
             guard db.changesCount == 1 else { throw RentalError(.ruleNotFound, "no loan rule with id \(id)") }
             try self.audit(db, who, "rule.remove", "rule", "\(id)")
+            _ = try self.offerFreeUnits(db, to: .everyone, who: who, now: self.clock.now())
         }
     }
 

@@ -62,6 +62,8 @@ extension RentalStore {
             }
             let changed = Self.changedFields(old, new)
             try self.audit(db, who, "family.update", "family", old.reference, ["fields": changed.joined(separator: ",")])
+            // A renewed status, a consent or a child may make the family eligible for a unit already free.
+            _ = try self.offerFreeUnits(db, to: .family(id), who: who, now: self.clock.now())
             return try Lookup.family(db, old.reference).family
         }
     }
@@ -74,6 +76,7 @@ extension RentalStore {
             let (id, family) = try Lookup.family(db, reference)
             try db.cachedStatement(sql: "UPDATE family SET status = ? WHERE id = ?").execute(arguments: [status.rawValue, id])
             try self.audit(db, who, status == .active ? "family.reinstate" : "family.suspend", "family", family.reference)
+            if status == .active { _ = try self.offerFreeUnits(db, to: .family(id), who: who, now: self.clock.now()) }
             return try Lookup.family(db, family.reference).family
         }
     }

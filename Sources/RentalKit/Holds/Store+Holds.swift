@@ -53,8 +53,10 @@ extension RentalStore {
 
     /// Closes every hold whose pickup deadline has passed in its pickup centre's calendar (the day after
     /// the deadline has begun in the centre's zone) as expired, exactly once, and passes each unit on to
-    /// the next eligible family waiting there, or back to available. Run by the daemon at start-up and in
-    /// its scheduled scans; safe to run again at any time (a closed hold is never closed twice).
+    /// the next eligible family waiting there, or back to available; then offers units already free to
+    /// the families waiting for them (a family passed over yesterday may be eligible today). Run by the
+    /// daemon at start-up and in its scheduled scans; safe to run again at any time (a closed hold is
+    /// never closed twice).
     ///
     /// - Parameter now: The instant to judge by (default: the store's clock).
     /// - Returns: The reservations that expired.
@@ -76,11 +78,80 @@ extension RentalStore {
                 try self.releaseHold(db, reservation: id, unitID: row[1], closing: .expired, reason: "expired", who: who, now: now)
                 expired.append(id)
             }
+            // A family passed over earlier may be eligible today (and one that was may not be).
+            _ = try self.offerFreeUnits(db, to: .everyone, who: who, now: now)
             return try expired.map { id in try Self.reservation(db, id: id) }
         }
     }
 
     // MARK: Inside a transaction
+
+    /// Whose queues ``offerFreeUnits(_:to:who:now:)`` looks at.
+    enum WaitingFamilies {
+        /// Every family waiting anywhere (the scheduled scan).
+        case everyone
+        /// One family, after a change that may make it eligible (details, status).
+        case family(Int64)
+        /// The family of a loan just closed (a return frees a place under its limits, or ends an overdue).
+        case familyOfLoan(Int64)
+    }
+
+    /// Offers units that are free (available, at a centre where families wait for their type) to those
+    /// queues, in queue order: a family passed over when the unit came free — its status lapsed, an overdue
+    /// loan, its limit reached — gets it as soon as it is eligible, instead of when the next unit comes back.
+    /// Each centre and type is tried until a unit finds no eligible family.
+    ///
+    /// - Returns: The holds made.
+    func offerFreeUnits(_ db: Database, to waiting: WaitingFamilies, who: Principal, now: Date) throws -> [HeldFor] {
+        var condition = "r.state = 'waiting'"
+        var arguments: StatementArguments = []
+        switch waiting {
+        case .everyone: break
+        case .family(let id):
+            condition += " AND r.family_id = ?"
+            arguments = [id]
+        case .familyOfLoan(let id):
+            condition += " AND r.family_id = (SELECT family_id FROM loan WHERE id = ?)"
+            arguments = [id]
+        }
+        let free = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT DISTINCT u.id, u.current_centre_id, u.item_type_id, u.inventory_number FROM reservation r
+            JOIN unit u ON u.current_centre_id = r.centre_id AND u.item_type_id = r.item_type_id AND u.status = 'available'
+            WHERE \(condition) ORDER BY u.current_centre_id, u.item_type_id, u.inventory_number
+            """), arguments: arguments)
+        var held: [HeldFor] = []
+        var noneEligible: Set<[Int64]> = []
+        for unit in free {
+            let queue: [Int64] = [unit[1], unit[2]]
+            guard !noneEligible.contains(queue) else { continue }
+            if let hold = try assignHold(db, unitID: unit[0], who: who, now: now) {
+                held.append(hold)
+            } else {
+                noneEligible.insert(queue)
+            }
+        }
+        return held
+    }
+
+    /// After a centre's calendar changes (a closure added, other open days): each hold there lasts until
+    /// the `holdPickupOpenDays`-th open day after the day it was made, by the new calendar, when that is
+    /// later than its deadline. A deadline is never brought forward: the family was told a date.
+    func extendPickupDeadlines(_ db: Database, centreID: Int64, centre: Centre, who: Principal) throws {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, held_at, pickup_by FROM reservation WHERE centre_id = ? AND state = 'held'
+            """), arguments: [centreID])
+        let zone = Lookup.zone(centre)
+        let days = max(0, policy.holdPickupOpenDays)
+        for row in rows {
+            let heldAt: Int64 = row[1]
+            let heldOn = LocalDate(Date(timeIntervalSince1970: Double(heldAt) / 1000), in: zone)
+            let old = Lookup.date(row[2])
+            guard let new = try? centre.calendar.openDay(days, after: heldOn), new > old else { continue }
+            let id: Int64 = row[0]
+            try db.cachedStatement(sql: "UPDATE reservation SET pickup_by = ? WHERE id = ?").execute(arguments: [new.description, id])
+            try audit(db, who, "reservation.pickup_extend", "reservation", "\(id)", ["from": old.description, "to": new.description])
+        }
+    }
 
     /// The open hold on a unit, if any.
     static func holdOf(_ db: Database, unitID: Int64) throws -> HeldFor? {

@@ -6,8 +6,7 @@ extension RentalStore {
     /// a unit is on loan exactly when it has one open loan; a held unit has exactly one held reservation
     /// pointing at it, at its centre and of its type, and a held reservation points at a held unit; no
     /// available unit of a type in circulation stands at a centre where an eligible family waits for it
-    /// that was never passed over (a family passed over and eligible again gets the next unit that comes
-    /// free: its reinstatement alone assigns nothing).
+    /// (a family passed over is offered free units by the change that makes it eligible again).
     /// Descriptions carry inventory numbers and reservation ids only.
     public func invariantViolations() async throws(RentalError) -> [String] {
         let now = clock.now()
@@ -41,7 +40,7 @@ extension RentalStore {
                 SELECT DISTINCT u.inventory_number, t.code, c.code, u.item_type_id, u.current_centre_id
                 FROM unit u JOIN item_type t ON t.id = u.item_type_id JOIN centre c ON c.id = u.current_centre_id
                 WHERE u.status = 'available' AND t.recalled = 0 AND EXISTS (SELECT 1 FROM reservation r
-                    WHERE r.state = 'waiting' AND r.skip_reason IS NULL AND r.centre_id = u.current_centre_id
+                    WHERE r.state = 'waiting' AND r.centre_id = u.current_centre_id
                       AND r.item_type_id = u.item_type_id)
                 """)
             for row in free {
@@ -50,7 +49,7 @@ extension RentalStore {
                 let today = LocalDate(now, in: Lookup.zone(centre))
                 for reference in try String.fetchAll(db, sql: """
                     SELECT f.reference FROM reservation r JOIN family f ON f.id = r.family_id
-                    WHERE r.state = 'waiting' AND r.skip_reason IS NULL AND r.centre_id = ? AND r.item_type_id = ? ORDER BY r.id
+                    WHERE r.state = 'waiting' AND r.centre_id = ? AND r.item_type_id = ? ORDER BY r.id
                     """, arguments: [row[4] as Int64, row[3] as Int64]) {
                     let (familyID, family) = try Lookup.family(db, reference)
                     guard (try? Self.checkEligible(db, familyID: familyID, family: family, centre: centre, type: type,

@@ -42,6 +42,8 @@ struct CSVImporter: Sendable {
         _ = try pass(db, write: true)
         try store.audit(db, who, "import.\(kind.rawValue)", "import", kind.rawValue,
                         ["rows": "\(report.rows)", "added": "\(report.added)", "updated": "\(report.updated)"])
+        // New units, and families whose status or children changed, meet the families waiting.
+        if kind != .centres { _ = try store.offerFreeUnits(db, to: .everyone, who: who, now: store.clock.now()) }
         report.written = true
         return report
     }
