@@ -16,4 +16,9 @@ enum MallocTuning {
         _ = mallopt(M_TRIM_THRESHOLD, trimThreshold)
         _ = mallopt(M_MMAP_THRESHOLD, mmapThreshold)
     }
+
+    /// Hands every free page of every heap back to the kernel (`malloc_trim`), not only those at the top.
+    static func returnFreeMemory() {
+        _ = malloc_trim(0)
+    }
 }

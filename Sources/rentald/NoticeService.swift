@@ -60,7 +60,10 @@ final class NoticeService: Sendable {
     /// half a minute. Runs until cancelled, also when scheduled scans are disabled: the daemon stops when
     /// one of its tasks ends.
     func run() async {
-        if settings.enabled { await scanLogged(centre: nil, reason: "start-up") }
+        if settings.enabled {
+            await scanLogged(centre: nil, reason: "start-up")
+            await Daemon.releaseStartupMemory(store)
+        }
         var last = Date()
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(30))

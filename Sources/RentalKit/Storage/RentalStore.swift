@@ -184,6 +184,14 @@ public final class RentalStore: Sendable {
         }
     }
 
+    /// Lets go of memory the store's connections hold and no request needs now: SQLite's page caches,
+    /// and idle reader connections (opened again when a read asks for one). For after start-up work —
+    /// migrations, the integrity check, seeding — which fills caches with pages no request may read again.
+    /// Returns when the memory is freed; waits for reads in flight.
+    public func releaseMemory() {
+        (writer as? DatabasePool)?.releaseMemory()
+    }
+
     /// Runs SQLite's `quick_check` over the whole file (on a reader, beside other operations).
     /// - Throws: ``RentalError/Code/storageCorrupt`` when the file is damaged.
     public func checkIntegrity() async throws(RentalError) {
