@@ -37,6 +37,18 @@ public struct Centre: Sendable, Hashable, Codable {
     public var calendar: CentreCalendar {
         CentreCalendar(openDays: openDays, closures: closures)
     }
+
+    /// Encodes the centre; its open days in the order of the week (a set has none), so that the same centre
+    /// always gives the same bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(name, forKey: .name)
+        try container.encode(region, forKey: .region)
+        try container.encode(timeZone, forKey: .timeZone)
+        try container.encode(Weekday.inWeekOrder(openDays), forKey: .openDays)
+        try container.encode(closures, forKey: .closures)
+    }
 }
 
 /// A run of days on which a centre is closed although its weekly schedule says open.
@@ -111,5 +123,15 @@ extension NewCentre {
                   region: try c.decodeIfPresent(String.self, forKey: .region) ?? "",
                   timeZone: try c.decode(String.self, forKey: .timeZone),
                   openDays: try c.decodeIfPresent(Set<Weekday>.self, forKey: .openDays) ?? Centre.weekdays)
+    }
+
+    /// Encodes a new centre, its open days in the order of the week.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(code, forKey: .code)
+        try c.encode(name, forKey: .name)
+        try c.encode(region, forKey: .region)
+        try c.encode(timeZone, forKey: .timeZone)
+        try c.encode(Weekday.inWeekOrder(openDays), forKey: .openDays)
     }
 }

@@ -169,6 +169,11 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 public enum Weekday: String, CaseIterable, Sendable, Codable {
     case monday, tuesday, wednesday, thursday, friday, saturday, sunday
 
+    /// `days` from Monday to Sunday.
+    public static func inWeekOrder(_ days: Set<Weekday>) -> [Weekday] {
+        allCases.filter(days.contains)
+    }
+
     /// ISO number: Monday = 1 … Sunday = 7.
     public var isoNumber: Int { (Weekday.allCases.firstIndex(of: self) ?? 0) + 1 }
 }

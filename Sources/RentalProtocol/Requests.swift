@@ -61,6 +61,12 @@ public struct OpenDaysRequest: Codable, Sendable, Hashable {
 
     /// Creates a request.
     public init(openDays: Set<Weekday>) { self.openDays = openDays }
+
+    /// Encodes the days in the order of the week.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Weekday.inWeekOrder(openDays), forKey: .openDays)
+    }
 }
 
 /// `POST /v1/centres/{code}/closures`.

@@ -46,8 +46,12 @@ struct RentalCtl: AsyncParsableCommand {
             help: ArgumentHelp(tr("The daemon's server, over ssh (default: $RENTALD_HOST).", "Сервер службы, через ssh (по умолчанию $RENTALD_HOST)."), valueName: "[user@]host[:port]"))
     var host: String?
 
+    /// `--socket` before the subcommand (`rentalctl --socket /run/x.sock stock`), as after it.
+    @Option(name: .long, help: ArgumentHelp(tr("The daemon's socket (with -H: on that host).", "Сокет службы (с -H — на том сервере)."), valueName: "path"))
+    var socket: String?
+
     func validate() throws {
-        SharedClient.hostBeforeSubcommand(host)
+        SharedClient.beforeSubcommand(host: host, socket: socket)
     }
 }
 

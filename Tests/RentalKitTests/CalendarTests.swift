@@ -181,4 +181,21 @@ struct TimeZoneTests {
         let summary = try await world.store.summary()
         #expect(summary == StoreSummary(centres: 2, units: 2, families: 1, openLoans: 2, overdueLoans: 1))
     }
+
+    @Test("a centre's open days are written in the order of the week, the same bytes every time")
+    func openDaysInWeekOrder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let days: Set<Weekday> = [.sunday, .friday, .monday, .wednesday, .saturday, .tuesday]
+        let centre = Centre(code: "c", name: "Ц", region: "", timeZone: "Asia/Omsk", openDays: days)
+        let text = String(decoding: try encoder.encode(centre), as: UTF8.self)
+        #expect(text.contains(#""openDays":["monday","tuesday","wednesday","friday","saturday","sunday"]"#))
+        for _ in 0..<20 {
+            let again = Centre(code: "c", name: "Ц", region: "", timeZone: "Asia/Omsk", openDays: Set(days.shuffled()))
+            #expect(try encoder.encode(again) == encoder.encode(centre))
+        }
+        let new = NewCentre(code: "c", name: "Ц", region: "", timeZone: "Asia/Omsk", openDays: days)
+        #expect(String(decoding: try encoder.encode(new), as: UTF8.self).contains(#"["monday","tuesday","wednesday","friday","saturday","sunday"]"#))
+        #expect(try JSONDecoder().decode(Centre.self, from: encoder.encode(centre)) == centre)
+    }
 }

@@ -72,6 +72,11 @@ struct CLITests {
         let daemon = try DaemonHarness()
         try await daemon.start()
         #expect(try await ctl(daemon, ["status"]).status == 0)
+        // --socket before the subcommand, as after it; after it wins.
+        let missing = "/tmp/rentald-missing-\(UUID().uuidString).sock"
+        #expect(try await ctl(nil, ["--socket", daemon.socketPath, "status"]).status == 0)
+        #expect(try await ctl(daemon, ["--socket", missing, "status"]).status == 69)
+        #expect(try await ctl(nil, ["--socket", missing, "status", "--socket", daemon.socketPath]).status == 0)
         #expect(try await ctl(daemon, ["checkout", "--family", "F-2026-0001"]).status == 64, "usage")
         #expect(try await ctl(daemon, ["checkout", "--family", "F-2026-0001", "--unit", "x"], centre: nil).status == 64, "no centre")
         #expect(try await ctl(daemon, ["loans", "--due-before", "2026-02-30"]).status == 64, "bad date")

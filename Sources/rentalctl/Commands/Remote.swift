@@ -12,16 +12,18 @@ import Synchronization
 /// connection (one ssh session with `-H`).
 enum SharedClient {
     private static let made = Mutex<RentalClient?>(nil)
-    private static let rootHost = Mutex<String?>(nil)
+    private static let beforeSubcommand = Mutex<(host: String?, socket: String?)>((nil, nil))
 
-    /// Records `-H` given before the subcommand.
-    static func hostBeforeSubcommand(_ host: String?) {
-        rootHost.withLock { $0 = host }
+    /// Records `-H` and `--socket` given before the subcommand.
+    static func beforeSubcommand(host: String?, socket: String?) {
+        beforeSubcommand.withLock { $0 = (host, socket) }
     }
 
-    /// The client for `--socket` and `-H` (else the environment), made at the first call.
+    /// The client for `--socket` and `-H` (after the subcommand, else before it, else the environment),
+    /// made at the first call.
     static func client(socket: String?, host: String?) -> RentalClient {
-        let host = host ?? rootHost.withLock { $0 }
+        let root = beforeSubcommand.withLock { $0 }
+        let host = host ?? root.host, socket = socket ?? root.socket
         return made.withLock { client in
             if let client { return client }
             let new = RentalClient.fromEnvironment(explicitSocket: socket, explicitHost: host)
