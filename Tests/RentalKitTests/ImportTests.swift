@@ -61,6 +61,16 @@ struct ImportTests {
         #expect(SpreadsheetCell.neutralised("+7 (913) 555-66-77") == "+7 (913) 555-66-77" && SpreadsheetCell.neutralised("'a") == "'a")
     }
 
+    @Test("LABELS, the label sheet's path, is refused as an inventory number, by the API and by an import")
+    func labelsIsReserved() async throws {
+        let world = try await TestWorld()
+        await #expect(throws: RentalError.self) { try await world.unit("labels", "kettle") }
+        let source = try utf8(world, "u.csv", ["inventory_number,item_type,centre", "Labels,kettle,omsk"])
+        let report = try await world.store.importCSV(.units, from: source, by: world.admin)
+        #expect(report.problems.map(\.line) == [2] && !report.written)
+        #expect(report.problems.first?.messageRu.contains("служебное слово") == true)
+    }
+
     @Test("English headers, ',' separator and a UTF-8 byte-order mark")
     func englishHeaders() async throws {
         let world = try await TestWorld()

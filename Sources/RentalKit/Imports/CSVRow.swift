@@ -87,6 +87,7 @@ struct CSVRow {
             "an expected birth date is at most 10 months ahead": "ожидаемая дата рождения — не позже чем через 10 месяцев",
             "must not be in the future": "не может быть в будущем",
             "at most 30 children": "не больше 30 детей",
+            "LABELS is a reserved word, not an inventory number": "LABELS — служебное слово, не инвентарный номер",
         ]
         if let russian = fixed[reason] { return russian }
         let numbers = reason.split(whereSeparator: { !$0.isNumber }).map(String.init)

@@ -28,6 +28,10 @@ extension RentalStore {
     func validated(_ new: NewUnit) throws(RentalError) -> NewUnit {
         var new = new
         new.inventoryNumber = try Validate.identifier(new.inventoryNumber, field: "inventoryNumber")
+        // `/v1/units/labels` is the label sheet: a unit of that number could not be looked up by it.
+        guard new.inventoryNumber != "LABELS" else {
+            throw .invalid("inventoryNumber", "LABELS is a reserved word, not an inventory number")
+        }
         new.fundingSource = try Validate.optionalText(new.fundingSource, field: "fundingSource", max: 200)
         if let cost = new.costMinor { _ = try Validate.range(cost, 0...1_000_000_000, field: "costMinor") }
         let today = LocalDate(clock.now(), in: .gmt)
