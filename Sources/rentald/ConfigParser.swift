@@ -144,7 +144,7 @@ enum ConfigParser {
             config.access.staff[centre] = try subjects(value, key: key, fail: fail)
             config.access.staffLines[centre] = line
         case ("documents", _), ("staff", _):
-            try PaperConfig.apply(section: section, key: key, value: value, to: &config, fail: fail)
+            try PaperConfig.apply(section: section, key: key, value: value, line: line, to: &config, fail: fail)
         default:
             throw unknown()
         }

@@ -52,6 +52,8 @@ struct DaemonConfig: Sendable, Equatable {
         var organisation = ""
         /// Per centre: `organisation.CODE`, `address.CODE`, `head.CODE`.
         var centres: [String: CentreFacts] = [:]
+        /// The line of each per-centre key, for naming a centre the store does not have.
+        var centreKeyLines: [String: Int] = [:]
     }
 
     /// What papers say about one centre beyond the store.

@@ -6,7 +6,7 @@ enum PaperConfig {
     /// The administrator's template directory unless `[documents] templates` names another.
     static let systemTemplateDirectory = "/etc/rentald/templates"
 
-    static func apply(section: String, key: String, value: String, to config: inout DaemonConfig,
+    static func apply(section: String, key: String, value: String, line: Int, to config: inout DaemonConfig,
                       fail: (String) -> ConfigError) throws(ConfigError) {
         if section == "staff" {
             guard isUserName(key) else { throw fail("[staff] keys are Unix user names (letters, digits, '-', '_', '.'), not '\(key)'") }
@@ -58,6 +58,7 @@ enum PaperConfig {
             default: facts.head = value
             }
             config.documents.centres[parts[1]] = facts
+            config.documents.centreKeyLines[key] = line
         }
     }
 

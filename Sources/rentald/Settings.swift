@@ -56,11 +56,14 @@ struct Settings: Sendable {
         return try ConfigParser.parse(text, file: path)
     }
 
-    /// Checks that every `staff.CENTRE` names a centre of the store.
+    /// Checks that every `staff.CENTRE` and every `[documents]` key for a centre (`address.CENTRE`, …) names a
+    /// centre of the store.
     static func checkCentres(_ config: DaemonConfig, file: String, known: [String]) throws(ConfigError) {
         let known = Set(known)
-        for (centre, line) in config.access.staffLines.sorted(by: { $0.value < $1.value }) where !known.contains(centre) {
-            throw ConfigError(file: file, line: line, problem: "staff.\(centre): no centre with code '\(centre)' in the store")
+        var keys = config.access.staffLines.map { (key: "staff." + $0.key, centre: $0.key, line: $0.value) }
+        keys += config.documents.centreKeyLines.map { (key: $0.key, centre: String($0.key.split(separator: ".").last ?? ""), line: $0.value) }
+        for (key, centre, line) in keys.sorted(by: { $0.line < $1.line }) where !known.contains(centre) {
+            throw ConfigError(file: file, line: line, problem: "\(key): no centre with code '\(centre)' in the store")
         }
     }
 }

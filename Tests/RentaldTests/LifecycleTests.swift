@@ -53,6 +53,11 @@ struct LifecycleTests {
         let unknownCentre = try await daemon.runToExit(["--check-config", "--config", daemon.configPath, "--state-dir", daemon.stateDirectory])
         #expect(unknownCentre.status == 78)
         #expect(unknownCentre.stderr.contains("rentald.conf:4: staff.atlantis: no centre with code 'atlantis' in the store"))
+        // So are papers' facts about a centre the store does not have (a misspelt code would print nothing).
+        try daemon.writeConfig("[documents]\naddress.ryabinushka = ул. Мира, 1\nhead.ryabinushka-2 = Петрова П. П.\n")
+        let misspelt = try await daemon.runToExit(["--check-config", "--config", daemon.configPath, "--state-dir", daemon.stateDirectory])
+        #expect(misspelt.status == 78)
+        #expect(misspelt.stderr.contains("rentald.conf:3: head.ryabinushka-2: no centre with code 'ryabinushka-2' in the store"), "\(misspelt.stderr)")
     }
 
     @Test("after a clean stop the whole-file check runs beside the first requests, and a damaged store stops the daemon")
