@@ -254,4 +254,16 @@ import Testing
         let empty = try await world.store.report(.summary, Self.october)
         #expect(empty.loans?.total == LoanFlow() && empty.families?.served == 0 && empty.overdue?.lateShare == nil)
     }
+
+    @Test("renewals are counted from the audit trail's renewal index, not by reading the whole trail")
+    func renewalsUseTheirIndex() async throws {
+        let world = try await TestWorld()
+        let plan = try await world.store.read { db in
+            let scope = try ReportScope.resolve(db, ReportQuery(from: TestWorld.date("2026-01-01"), to: TestWorld.date("2026-12-31")),
+                                                now: world.clock.now())
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + LoanPass.renewalsSQL(scope)).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("INDEX audit_renewals") }, "\(plan)")
+        #expect(!plan.contains { $0 == "SCAN a" }, "\(plan)")
+    }
 }
