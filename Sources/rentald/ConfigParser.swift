@@ -110,6 +110,15 @@ enum ConfigParser {
                 }
                 config.privacy.anonymiseAfter = period
             }
+        case ("privacy", "keep_backups"):
+            if value.lowercased() == "never" {
+                config.privacy.keepBackupsSetting = .forever
+            } else {
+                guard let period = RetentionPeriod(value) else {
+                    throw fail("keep_backups must be a period such as 90d, 6m or 1y (or never), not '\(value)'")
+                }
+                config.privacy.keepBackupsSetting = .period(period)
+            }
         case ("limits", "max_connections"): config.limits.maxConnections = try integer(1...10_000)
         case ("limits", "idle_timeout_seconds"): config.limits.idleTimeoutSeconds = try integer(1...3600)
         case ("policy", "refuse_checkout_when_overdue"): config.policy.refuseCheckoutWhenOverdue = try boolean()

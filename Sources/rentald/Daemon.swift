@@ -62,7 +62,11 @@ struct Daemon {
             group.addTask { await self.watch(store) }
             group.addTask { await notices.run() }
             group.addTask {
-                await RetentionService(store: store, period: self.settings.config.privacy.anonymiseAfter, logger: self.logger).run()
+                let privacy = self.settings.config.privacy
+                await RetentionService(store: store, period: privacy.anonymiseAfter, keepBackups: privacy.keepBackups,
+                                       backups: BackupRetention(backupDirectory: self.settings.backupDirectory,
+                                                                storePath: self.settings.storePath),
+                                       logger: self.logger).run()
             }
             group.addTask { await self.handleSignals(signals, server: server, access: access, papers: papers, store: store) }
             notifier.ready()

@@ -71,6 +71,24 @@ struct DaemonConfig: Sendable, Equatable {
         /// A family with nothing open and no activity for this long is anonymised by the daily run
         /// (`anonymise_after = 3y`; `18m`, `400d` also; `never` turns the run off).
         var anonymiseAfter: RetentionPeriod? = .threeYears
+        /// `keep_backups`: how long backups and the copies kept before a migration or a restore are kept
+        /// (`90d`, `1y`, …; `never` deletes none). Unset: as long as `anonymise_after`, so that no backup keeps
+        /// a family's details longer than the store does.
+        var keepBackupsSetting: KeepBackups = .asAnonymisation
+
+        /// What `keep_backups` says.
+        enum KeepBackups: Sendable, Equatable {
+            case asAnonymisation, forever, period(RetentionPeriod)
+        }
+
+        /// The period after which backups are deleted, nil to keep them.
+        var keepBackups: RetentionPeriod? {
+            switch keepBackupsSetting {
+            case .asAnonymisation: anonymiseAfter
+            case .forever: nil
+            case .period(let period): period
+            }
+        }
     }
 
     /// The `[notices]` section.

@@ -39,6 +39,46 @@ struct BackupTests {
         try await daemon.stop()
     }
 
+    @Test("[privacy] keep_backups: backups and kept copies older than the period are deleted at start, nothing else is")
+    func expiredBackupsAreDeleted() async throws {
+        let daemon = try DaemonHarness(config: """
+            [privacy]
+            keep_backups = 30d
+            """)
+        try await daemon.start(useConfig: true)
+        try await daemon.stop()
+        let backups = daemon.stateDirectory + "/backups"
+        try FileManager.default.createDirectory(atPath: backups, withIntermediateDirectories: true)
+        let old = Date().addingTimeInterval(-40 * 86_400), recent = Date().addingTimeInterval(-20 * 86_400)
+        func file(_ path: String, _ changed: Date) throws {
+            try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+            try FileManager.default.setAttributes([.modificationDate: changed], ofItemAtPath: path)
+        }
+        let store = daemon.storePath
+        let expired = [backups + "/nightly-old.sqlite", store + ".before-v9-audit-renewals-1700000000.sqlite",
+                       store + ".replaced-1700000000.sqlite"]
+        let kept = [backups + "/nightly-recent.sqlite", backups + "/notes-old.txt", daemon.stateDirectory + "/other-old.sqlite"]
+        for path in expired { try file(path, old) }
+        try file(kept[0], recent)
+        try file(kept[1], old)
+        try file(kept[2], old)
+        // A link to an old file is not followed, and not deleted.
+        try FileManager.default.createSymbolicLink(atPath: backups + "/link-old.sqlite", withDestinationPath: kept[2])
+
+        try await daemon.start(useConfig: true)
+        let deadline = Date().addingTimeInterval(20)
+        while expired.contains(where: { FileManager.default.fileExists(atPath: $0) }), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        for path in expired { #expect(!FileManager.default.fileExists(atPath: path), "\(path) deleted") }
+        for path in kept + [backups + "/link-old.sqlite"] {
+            #expect((try? FileManager.default.attributesOfItem(atPath: path)) != nil, "\(path) kept")
+        }
+        #expect(try await daemon.client.health().status == "ok", "the store itself is untouched")
+        #expect(daemon.log.contains("backup deleted after the retention period"))
+        try await daemon.stop()
+    }
+
     @Test("rentald --restore puts a checked backup in place of a stopped daemon's store, and refuses otherwise")
     func restore() async throws {
         let daemon = try DaemonHarness()
