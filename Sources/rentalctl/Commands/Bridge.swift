@@ -33,7 +33,7 @@ struct Bridge: ParsableCommand {
     var socket: String?
 
     func run() throws {
-        let path = RentalPaths.clientSocket(explicit: socket, environment: ProcessInfo.processInfo.environment,
+        let path = RentalPaths.clientSocket(explicit: socket ?? SharedClient.socketBeforeSubcommand, environment: ProcessInfo.processInfo.environment,
                                             exists: { FileManager.default.fileExists(atPath: $0) })
         let connection = try connect(path)
         signal(SIGPIPE, SIG_IGN)

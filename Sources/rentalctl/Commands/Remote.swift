@@ -19,6 +19,10 @@ enum SharedClient {
         beforeSubcommand.withLock { $0 = (host, socket) }
     }
 
+    /// `--socket` as given before the subcommand (ArgumentParser gives it to the main command when both take
+    /// it, wherever it stands).
+    static var socketBeforeSubcommand: String? { beforeSubcommand.withLock { $0.socket } }
+
     /// The client for `--socket` and `-H` (after the subcommand, else before it, else the environment),
     /// made at the first call.
     static func client(socket: String?, host: String?) -> RentalClient {
