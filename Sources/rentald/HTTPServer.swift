@@ -71,7 +71,8 @@ final class HTTPServer: Sendable {
         }()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.allowRemoteHalfClosure, value: false)
+            // A client may shut its writing side after its requests (`printf … | nc -U`): their answers still go out.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(fd) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(

@@ -61,6 +61,23 @@ struct HostileInputTests {
         #expect(try await daemon.stop() == 0)
     }
 
+    @Test("a client that sends its requests and then closes its writing side gets every answer")
+    func halfClosedClient() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let health = RawHTTP.request("GET", "/v1/health", followUp: false, close: false)
+        let stock = RawHTTP.request("GET", "/v1/stock?centre=ryabinushka", followUp: false, close: false)
+        let answered = await RawHTTP.exchange(daemon.socketPath, health + stock + health, halfClose: true)
+        #expect(answered.responses.map(\.status) == [200, 200, 200], "\(answered)")
+        #expect(answered.closed, "closed after the last answer")
+        // A request cut short by the close gets no answer, and the daemon carries on.
+        let cut = await RawHTTP.exchange(daemon.socketPath, health + Array("GET /v1/heal".utf8), halfClose: true)
+        #expect(cut.responses.first?.status == 200 && cut.closed, "\(cut)")
+        #expect(try await daemon.client.health().status == "ok")
+        #expect(!daemon.log.contains("request failed"))
+        #expect(try await daemon.stop() == 0)
+    }
+
     @Test("slow clients hang only themselves: a slowloris, a half-sent body and a client that never reads")
     // Each request must arrive in full within the idle timeout (2 s here): the slowloris, which would send
     // one byte every 200 ms for about 5 s, is cut off, so `max_connections` of them cannot lock others out.
@@ -533,13 +550,15 @@ enum RawHTTP {
     }
 
     /// A blocking exchange on a background thread.
-    static func exchange(_ socketPath: String, _ bytes: [UInt8], deadline seconds: Double = 10) async -> RawExchange {
-        await BackgroundExchange { exchange(socketPath, bytes, deadline: seconds) }.result()
+    static func exchange(_ socketPath: String, _ bytes: [UInt8], deadline seconds: Double = 10,
+                         halfClose: Bool = false) async -> RawExchange {
+        await BackgroundExchange { exchange(socketPath, bytes, deadline: seconds, halfClose: halfClose) }.result()
     }
 
     /// Writes `bytes` (reading answers meanwhile, as a daemon may answer before the body is read), then
-    /// reads until the daemon closes the connection or `seconds` pass.
-    static func exchange(_ socketPath: String, _ bytes: [UInt8], deadline seconds: Double) -> RawExchange {
+    /// reads until the daemon closes the connection or `seconds` pass. `halfClose`: then shuts the writing
+    /// side, as `printf … | nc -U` does.
+    static func exchange(_ socketPath: String, _ bytes: [UInt8], deadline seconds: Double, halfClose: Bool = false) -> RawExchange {
         var result = RawExchange()
         guard let fd = connectNonBlocking(socketPath) else { return result }
         defer { close(fd) }
@@ -547,7 +566,10 @@ enum RawHTTP {
         var received: [UInt8] = []
         var writing = true
         while Date() < deadline {
-            if writing, result.sent == bytes.count { writing = false }
+            if writing, result.sent == bytes.count {
+                writing = false
+                if halfClose { shutdown(fd, Int32(SHUT_WR)) }
+            }
             var poller = pollfd(fd: fd, events: Int16(POLLIN) | (writing ? Int16(POLLOUT) : 0), revents: 0)
             let ready = poll(&poller, 1, 50)
             if ready < 0, errno == EINTR { continue }
