@@ -201,6 +201,11 @@ struct APITests {
         #expect(invalidUTF8.hasPrefix("HTTP/1.1 400"), "\(invalidUTF8)")
         let garbage = try rawSocket(daemon, Array("BLAH\r\n\r\n".utf8))
         #expect(garbage.hasPrefix("HTTP/1.1 400"), "\(garbage)")
+        #expect(garbage.contains(#""code":"malformed_request""#), "what the codec refuses says so: \(garbage)")
+        // A path typed in Cyrillic and sent as raw UTF-8 (not percent-encoded): told how to send it.
+        let unencoded = try rawSocket(daemon, Array("GET /v1/units/ЧАЙ-1-1 HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        #expect(unencoded.hasPrefix("HTTP/1.1 400") && unencoded.contains("percent-encoded"), "\(unencoded)")
+        #expect(unencoded.contains("application/problem+json"))
         #expect(try await daemon.client.health().status == "ok")
         try await daemon.stop()
     }

@@ -7,7 +7,7 @@ import RentalProtocol
 /// A corpus of hostile requests sent as raw bytes over the Unix socket to a real daemon: broken framing,
 /// smuggling attempts, oversized request lines and header lists, invalid UTF-8, JSON bombs within the body
 /// limit, numbers and dates out of range, and slow clients. The daemon must refuse each with a 4xx problem
-/// body (or, for framing the HTTP codec rejects, its bare 400 and a closed connection), never answer 5xx,
+/// body (for framing the HTTP codec rejects, `400 malformed_request` and a closed connection), never answer 5xx,
 /// keep answering `/v1/health`, keep serving others while slow clients hang, and not grow its memory with
 /// the number of hostile requests.
 @Suite("Hostile input")
@@ -154,7 +154,7 @@ struct HostileInputTests {
 enum HostileOutcome: Sendable {
     /// The first answer has this status and, when given, this problem code.
     case problem(Int, String?)
-    /// Refused: the HTTP codec's bare 400 and a closed connection (or only the closed connection), or a
+    /// Refused: the HTTP codec's `400 malformed_request` and a closed connection (or only the closed connection), or a
     /// 4xx problem body when the codec let it through.
     case refused
     /// Served: odd but valid HTTP.
@@ -478,7 +478,7 @@ struct RawExchange: Sendable, CustomStringConvertible {
                 problems.append("expected code \(code): \(first)")
             }
         case .refused:
-            // The codec's 400 (empty body) or a problem; nothing served.
+            // The codec's 400 malformed_request or another problem; nothing served.
             if let first, !(400..<500).contains(first.status) { problems.append("expected a refusal: \(self)") }
         case .served(let status):
             if responses.isEmpty || !responses.allSatisfy({ $0.status == status }) { problems.append("expected \(status): \(self)") }
