@@ -24,16 +24,19 @@ public struct Health: Codable, Sendable, Hashable {
     public var apiVersion: Int
     /// Seconds since the daemon started.
     public var uptimeSeconds: Int
-    /// Who the daemon thinks is asking, and with which role (`admin`, `staff`, `read-only`).
+    /// Who the daemon thinks is asking.
     public var caller: String
-    /// The caller's role.
+    /// The caller's role: `admin`, `staff`, `read-only`, or `none` when the configuration gives it none.
     public var role: String
-    /// Counts.
-    public var summary: StoreSummary
+    /// Counts; absent for a caller with no role.
+    public var summary: StoreSummary?
+
+    /// Whether the configuration gives the caller no role.
+    public var hasNoRole: Bool { role == "none" }
 
     /// Creates a value.
     public init(status: String, version: String, apiVersion: Int, uptimeSeconds: Int, caller: String, role: String,
-                summary: StoreSummary) {
+                summary: StoreSummary?) {
         self.status = status
         self.version = version
         self.apiVersion = apiVersion

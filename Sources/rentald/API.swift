@@ -22,13 +22,15 @@ struct API: HTTPHandler {
     private let router = Router(Routes.all)
 
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
-        guard let principal = access.principal(for: request.peer) else {
-            logger.notice("refused a caller with no role", metadata: ["user": "\(request.peer.userName)", "uid": "\(request.peer.uid)"])
-            return problem(RentalError(.forbidden, "user \(request.peer.userName) has no role in rentald; an administrator can add it to [access] in \(RentalPaths.systemConfig)"))
-        }
+        let caller = access.principal(for: request.peer)
+        let principal = caller ?? Principal(name: request.peer.userName, role: .readOnly)
         do {
-            var call = try APICall(request, principal: principal)
+            var call = try APICall(request, principal: caller)
             let (route, parameters) = try router.route(call.method, call.path)
+            guard caller != nil || route.access == .anyone else {
+                logger.notice("refused a caller with no role", metadata: ["user": "\(request.peer.userName)", "uid": "\(request.peer.uid)"])
+                return problem(RentalError(.forbidden, "user \(request.peer.userName) has no role in rentald; an administrator can add it to [access] in \(RentalPaths.systemConfig)"))
+            }
             try route.authorise(principal)
             call.parameters = parameters
             call.success = route.success

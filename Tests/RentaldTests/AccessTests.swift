@@ -31,8 +31,14 @@ struct AccessTests {
             #"{"family":"F-2026-0002","unit":"\#(unit)","centre":"\#(centre)"}"#
         }
 
-        // Outsider: 403 with a problem body that says how to get access.
-        let outsider = try await daemon.curl(as: Self.outsider, "GET", "/v1/health")
+        // Outsider: health answers (role none, no counts); anything else is 403 with a problem body that says
+        // how to get access.
+        let outsiderHealth = try await daemon.curl(as: Self.outsider, "GET", "/v1/health")
+        #expect(outsiderHealth.status == 200)
+        let seen = try RentalJSON.decoder().decode(Health.self, from: Data(outsiderHealth.body.utf8))
+        #expect(seen.role == "none" && seen.summary == nil && seen.caller == "nobody")
+        #expect(!outsiderHealth.body.contains("summary"))
+        let outsider = try await daemon.curl(as: Self.outsider, "GET", "/v1/stock")
         #expect(outsider.status == 403)
         #expect(outsider.body.contains("has no role"))
 
@@ -82,23 +88,24 @@ struct AccessTests {
     func reload() async throws {
         let daemon = try DaemonHarness(config: Self.config)
         try await daemon.start(useConfig: true)
-        #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 403)
+        #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/health").body.contains(#""role":"none""#))
+        #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/stock").status == 403)
 
         try daemon.writeConfig(Self.config + "\nadmin = user:nobody\n")
         daemon.signal(SIGHUP)
-        try await waitFor { try await daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 200 }
+        try await waitFor { try await daemon.curl(as: Self.outsider, "GET", "/v1/stock").status == 200 }
         #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/health").body.contains(#""role":"admin""#))
 
         try daemon.writeConfig(Self.config + "\nadmin = user:nobody\nstaff.atlantis = user:bin\n")
         daemon.signal(SIGHUP)
         try await waitFor { daemon.log.contains("reload refused") }
         #expect(daemon.log.contains("rentald.conf:7: staff.atlantis: no centre with code 'atlantis' in the store"))
-        #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 200, "the old configuration stays")
+        #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/stock").status == 200, "the old configuration stays")
 
         try daemon.writeConfig("[limits]\nmax_conections = 3\n")
         daemon.signal(SIGHUP)
         try await waitFor { daemon.log.contains("unknown key 'max_conections' in [limits]") }
-        #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/health").status == 200)
+        #expect(try await daemon.curl(as: Self.outsider, "GET", "/v1/stock").status == 200)
         #expect(try await daemon.stop() == 0)
     }
 

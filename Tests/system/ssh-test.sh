@@ -209,9 +209,12 @@ EOF
     ctl rk-staff stock --json
     check "rk-staff reads stock" json_ok 'len(d["items"]) > 0'
 
-    # --- rk-outsider: logs in, but has no role ---
+    # --- rk-outsider: logs in, but has no role: health only ---
+    ctl rk-outsider status --json
+    check "rk-outsider: rentalctl status answers with role none and no counts" \
+        json_ok 'd["role"] == "none" and d["caller"] == "rk-outsider" and "summary" not in d'
     local command
-    for command in status stock "units list" "checkout --family F-2026-0002 --unit $away --centre isilkul"; do
+    for command in stock "units list" "checkout --family F-2026-0002 --unit $away --centre isilkul"; do
         # shellcheck disable=SC2086
         ctl rk-outsider $command
         check "rk-outsider: rentalctl $command is refused, exit 77, naming rk-outsider" exit_is 77 "user rk-outsider has no role"

@@ -12,13 +12,16 @@ struct APICall {
     let headers: HTTPHeaders
     let bodyBytes: ByteBuffer
     let principal: Principal
+    /// The configuration gives the caller no role: `principal` is a read-only stand-in, and only routes open
+    /// to ``Route/Access/anyone`` are run.
+    let hasNoRole: Bool
 
     /// The `:name` segments of the route's pattern, filled in by the router.
     var parameters: [String: String] = [:]
     /// The route's status for a success.
     var success: HTTPResponseStatus = .ok
 
-    init(_ request: HTTPRequest, principal: Principal) throws(RentalError) {
+    init(_ request: HTTPRequest, principal: Principal?) throws(RentalError) {
         guard let components = URLComponents(string: request.uri), components.percentEncodedPath.hasPrefix(RentalAPI.basePath + "/")
                 || components.percentEncodedPath == RentalAPI.basePath else {
             throw RentalError(.routeNotFound, "paths start with \(RentalAPI.basePath)/")
@@ -41,7 +44,8 @@ struct APICall {
         self.query = query
         headers = request.headers
         bodyBytes = request.body
-        self.principal = principal
+        self.principal = principal ?? Principal(name: request.peer.userName, role: .readOnly)
+        hasNoRole = principal == nil
     }
 
     /// A path parameter of the route (`call["id"]` for `loans/:id/renew`).

@@ -10,6 +10,9 @@ struct Route: Sendable {
     /// Who may call an operation. The router checks the role; for ``circulation`` the store also checks that
     /// the caller is staff of the centre the operation acts at (only the store knows that centre).
     enum Access: String, Sendable, CaseIterable {
+        /// Any caller that can open the socket, even one the configuration gives no role (health: whether
+        /// the daemon and its store answer, and who the caller is; nothing of the store's contents).
+        case anyone
         /// Any caller with a role.
         case read
         /// Staff of any centre, or an administrator (families belong to no single centre).
@@ -72,7 +75,7 @@ struct Route: Sendable {
     func authorise(_ principal: Principal) throws(RentalError) {
         let what = "\(method.rawValue) \(RentalAPI.basePath)/\(pattern)"
         switch access {
-        case .read: return
+        case .anyone, .read: return
         case .write, .circulation: try principal.requireWrite(what)
         case .admin: try principal.requireAdmin(what)
         }
