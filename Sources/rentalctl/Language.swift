@@ -25,13 +25,21 @@ enum Language {
     /// A date as the staff read it, with the day of the week: `24.11.2026, вт` in Russian, `Tue 24 Nov 2026`
     /// in English. (`--json` keeps the API's `2026-11-24`.)
     func date(_ date: LocalDate) -> String {
+        switch self {
+        case .russian: plainDate(date) + ", " + shortWeekday(date.weekday)
+        case .english: shortWeekday(date.weekday) + " " + plainDate(date)
+        }
+    }
+
+    /// A date without the day of the week, for tables with many columns: `24.11.2026` / `24 Nov 2026`.
+    func plainDate(_ date: LocalDate) -> String {
         let day = PlainText.padded(date.day, width: 2)
         switch self {
         case .russian:
-            return day + "." + PlainText.padded(date.month, width: 2) + "." + PlainText.padded(date.year, width: 4) + ", " + shortWeekday(date.weekday)
+            return day + "." + PlainText.padded(date.month, width: 2) + "." + PlainText.padded(date.year, width: 4)
         case .english:
             let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-            return shortWeekday(date.weekday) + " " + day + " " + months[date.month - 1] + " " + PlainText.padded(date.year, width: 4)
+            return day + " " + months[date.month - 1] + " " + PlainText.padded(date.year, width: 4)
         }
     }
 

@@ -23,8 +23,9 @@ struct TableWidthTests {
         // A hold, so that the holds table has a row: a family waits for a type that has a free unit here.
         let reserve = try await Self.run(daemon, ["reserve", "--family", "F-2026-0003", "--type", "wardrobe"], language: "ru_RU.UTF-8")
         #expect(!reserve.isEmpty)
+        _ = try await daemon.client.scanNotices(centre: nil)
         let tables: [[String]] = [["stock"], ["units", "list", "--limit", "1000"], ["loans"], ["loans", "--all"], ["loans", "--overdue"],
-                                  ["holds", "list"], ["families", "show", "F-2026-0001"]]
+                                  ["holds", "list"], ["families", "show", "F-2026-0001"], ["notices"]]
         for language in ["ru_RU.UTF-8", "C.UTF-8"] {
             for arguments in tables {
                 let text = try await Self.run(daemon, arguments, language: language)
@@ -36,6 +37,9 @@ struct TableWidthTests {
                 }
             }
         }
+        // The notices table has room for the longest centre name of the demo region, whole.
+        let notices = try await Self.run(daemon, ["notices", "--limit", "1000"], language: "ru_RU.UTF-8")
+        #expect(notices.contains("Большереченский") && !notices.contains("Большереченс-"), "\(notices)")
         // A name that did not fit wrapped inside its column: the line after it has spaces under the first columns.
         let stock = try await Self.run(daemon, ["stock"], language: "ru_RU.UTF-8")
         #expect(stock.contains("Рябинушка") && stock.contains("Микроволновая") && stock.contains("печь"), "\(stock)")

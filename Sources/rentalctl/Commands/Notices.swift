@@ -43,7 +43,7 @@ struct Notices: AsyncParsableCommand {
             Output.table([tr("NO.", "№"), tr("STAGE", "ЭТАП"), tr("LOAN", "ВЫДАЧА"), tr("CENTRE", "ЦЕНТР"), tr("UNIT", "ВЕЩЬ"),
                           tr("FAMILY", "СЕМЬЯ"), tr("DUE", "СРОК"), tr("DAYS", "ДНЕЙ")],
                          page.items.map { ["\($0.id)", Language.current.noticeStage($0.stage), "\($0.loan)", names.centre($0.centre), $0.unit, $0.family,
-                                           Output.date($0.dueDate), "\($0.daysOverdue)"] })
+                                           Language.current.plainDate($0.dueDate), "\($0.daysOverdue)"] })
         }
     }
 }
