@@ -6,8 +6,9 @@ set -euo pipefail
 # with headless Chromium, read PDFs back (pdftotext, pdftoppm, pdfinfo) and decode QR codes (zbarimg); the report page's tests too.
 # openssh-server and openssh-client: Tests/system/ssh-test.sh starts its own sshd on a spare port.
 # groff-base, man-db, zsh, fish: ManualTests render the manual pages and check the shell completions.
+# tzdata: centres' time zones come from /usr/share/zoneinfo (Debian installs it everywhere; a slim image may not).
 packages=(libsqlite3-dev libsystemd-dev curl libqrencode-dev chromium poppler-utils zbar-tools openssh-client openssh-server
-          groff-base man-db zsh fish)
+          groff-base man-db zsh fish tzdata)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

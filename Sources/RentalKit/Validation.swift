@@ -99,9 +99,9 @@ package enum Validate {
         return digits
     }
 
-    /// An IANA time zone identifier known to this system.
-    package static func timeZone(_ value: String, field: String = "timeZone") throws(RentalError) -> TimeZone {
-        guard value.contains("/") || value == "UTC", let zone = TimeZone(identifier: value) else {
+    /// An IANA time zone identifier in this system's tz database (``ZoneRules``).
+    package static func timeZone(_ value: String, field: String = "timeZone") throws(RentalError) -> ZoneRules {
+        guard value.contains("/") || value == "UTC", let zone = ZoneRules.named(value) else {
             throw .invalid(field, "must be an IANA time zone such as Asia/Omsk")
         }
         return zone

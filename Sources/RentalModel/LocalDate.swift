@@ -58,6 +58,12 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.init(serialDay: Int((local / 86_400).rounded(.down)))
     }
 
+    /// The date of an instant in a zone of the system's tz database (``ZoneRules``).
+    public init(_ instant: Date, in zone: ZoneRules) {
+        let local = (instant.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: instant))).rounded(.down)
+        self.init(serialDay: Int((local / 86_400).rounded(.down)))
+    }
+
     private init(uncheckedYear year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
@@ -103,6 +109,11 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
             months -= 1
         }
         return months
+    }
+
+    /// The start of this day in a zone of the system's tz database, as an instant.
+    public func startOfDay(in zone: ZoneRules) -> Date {
+        zone.startOfDay(self)
     }
 
     /// The start of this day in a time zone, as an instant.

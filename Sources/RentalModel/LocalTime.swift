@@ -32,6 +32,18 @@ public struct LocalTime: Sendable, Hashable, Codable, CustomStringConvertible {
 extension LocalTime {
     /// Whether this time of day, in `zone`, fell in the interval (start, end] — for scheduling a job at a
     /// local time in each centre's own zone.
+    public func occurred(in zone: ZoneRules, after start: Date, upTo end: Date) -> Bool {
+        var day = LocalDate(start, in: zone)
+        let last = LocalDate(end, in: zone)
+        while day <= last {
+            let instant = zone.instant(of: day, hour: hour, minute: minute)
+            if instant > start, instant <= end { return true }
+            day = day.adding(days: 1)
+        }
+        return false
+    }
+
+    /// Whether this time of day, in `zone`, fell in the interval (start, end] (Foundation's time zones).
     public func occurred(in zone: TimeZone, after start: Date, upTo end: Date) -> Bool {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone

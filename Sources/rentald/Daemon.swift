@@ -27,6 +27,10 @@ struct Daemon {
         let signals = await UnixSignalsSequence(trapping: .sighup, .sigterm, .sigint)
         let store = try openStore()
         if seedDemo { try await seed(store) }
+        if let unknown = try? await store.centresWithUnknownTimeZones(), !unknown.isEmpty {
+            throw Failure(description: "no time zone data for \(unknown.joined(separator: ", ")) in \(ZoneRules.databaseDirectory): "
+                              + "install Debian's tzdata (apt install tzdata)", exitCode: 78)
+        }
         if let file = settings.configFile {
             do {
                 try Settings.checkCentres(settings.config, file: file, known: try await store.centres().map(\.code))

@@ -70,7 +70,7 @@ final class NoticeService: Sendable {
             let now = Date()
             guard let centres = try? await store.centres() else { continue }
             let dayBegan = centres.contains { centre in
-                guard let zone = TimeZone(identifier: centre.timeZone) else { return false }
+                guard let zone = ZoneRules.named(centre.timeZone) else { return false }
                 return LocalDate(last, in: zone) != LocalDate(now, in: zone)
             }
             await holdsPass(expire: dayBegan, reason: "scheduled")
@@ -109,7 +109,7 @@ final class NoticeService: Sendable {
 
     /// Whether one of the configured times of day fell in (after, upTo] in the centre's zone.
     func due(_ centre: Centre, after start: Date, upTo end: Date) -> Bool {
-        guard let zone = TimeZone(identifier: centre.timeZone) else { return false }
+        guard let zone = ZoneRules.named(centre.timeZone) else { return false }
         return settings.times.contains { $0.occurred(in: zone, after: start, upTo: end) }
     }
 

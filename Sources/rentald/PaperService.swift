@@ -88,7 +88,7 @@ final class PaperService: Sendable {
             lines: loans.map { .init(loan: $0, itemTypeName: types[$0.itemType] ?? $0.itemType, centreName: names[$0.centre] ?? $0.centre) },
             centre: heading, details: heading.map { details($0.code, current.documents) } ?? CentreDetails(organisation: current.documents.organisation))
         let zoneCentre = heading ?? centres.first
-        return current.templates.render(.card, PaperContext.card(input, printedOn: zoneCentre.map(today(in:)) ?? LocalDate(Date(), in: .gmt)))
+        return current.templates.render(.card, PaperContext.card(input, printedOn: zoneCentre.map(today(in:)) ?? LocalDate(Date(), in: ZoneRules.utc)))
     }
 
     /// A label sheet for a centre's units (all but retired and lost ones), or for the units named.
@@ -129,7 +129,7 @@ final class PaperService: Sendable {
     }
 
     private func today(in centre: Centre) -> LocalDate {
-        LocalDate(Date(), in: TimeZone(identifier: centre.timeZone) ?? .gmt)
+        LocalDate(Date(), in: ZoneRules.named(centre.timeZone) ?? .utc)
     }
 }
 

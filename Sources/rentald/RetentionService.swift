@@ -39,8 +39,8 @@ struct RetentionService: Sendable {
     }
 
     private func removeBackups(olderThan period: RetentionPeriod) {
-        let today = LocalDate(Date(), in: .gmt)
-        let cutoff = period.start(before: today).startOfDay(in: .gmt)
+        let today = LocalDate(Date(), in: ZoneRules.utc)
+        let cutoff = period.start(before: today).startOfDay(in: ZoneRules.utc)
         let (removed, failed) = backups.removeExpired(before: cutoff)
         for file in removed {
             logger.notice("backup deleted after the retention period", metadata: ["file": "\(file)", "after": "\(period)"])

@@ -155,14 +155,14 @@ struct RemoteClientTests {
 
     @Test("a session the daemon closed is replaced at the next request")
     func replacedAfterClose() async throws {
-        // Three seconds: a bridge connects to the daemon as it starts, and on a loaded machine (the whole
-        // suite in parallel) the request it carries can take over a second to follow.
-        let daemon = try DaemonHarness(config: "[limits]\nidle_timeout_seconds = 3\n")
+        // Five seconds: a bridge connects to the daemon as it starts, and on a loaded machine (the whole
+        // suite in parallel, a debug rentalctl starting) the request it carries can take seconds to follow.
+        let daemon = try DaemonHarness(config: "[limits]\nidle_timeout_seconds = 5\n")
         try await daemon.start(useConfig: true)
         let ssh = try FakeSSH()
         let client = try client(ssh, socket: daemon.socketPath)
         _ = try await client.health()
-        try await Task.sleep(for: .milliseconds(4500))  // the daemon closes the idle connection
+        try await Task.sleep(for: .milliseconds(7000))  // the daemon closes the idle connection
         _ = try await client.health()
         #expect(ssh.starts == 2)
         await client.close()

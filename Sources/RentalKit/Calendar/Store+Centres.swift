@@ -42,6 +42,13 @@ extension RentalStore {
         }
     }
 
+    /// Centres whose time zone the system's tz database (``ZoneRules/databaseDirectory``) does not have, as
+    /// `code: zone`: their days could not be told. Empty when every zone is known. A daemon checks this before
+    /// it serves (Debian's `tzdata` missing, or a zone removed from it).
+    public func centresWithUnknownTimeZones() async throws(RentalError) -> [String] {
+        try await centres().filter { ZoneRules.named($0.timeZone) == nil }.map { "\($0.code): \($0.timeZone)" }
+    }
+
     /// Sets the days of the week a centre is normally open. Admin only. Existing due dates are not moved;
     /// holds waiting for pickup last their number of open days by the new week (later, never earlier).
     public func setOpenDays(_ days: Set<Weekday>, centre code: String, by who: Principal) async throws(RentalError) -> Centre {

@@ -20,7 +20,7 @@ extension RentalStore {
         for (code, name) in centres {
             _ = try await addCentre(NewCentre(code: code, name: name, region: region, timeZone: "Asia/Omsk"), by: who)
         }
-        let year = LocalDate(clock.now(), in: .gmt).year
+        let year = LocalDate(clock.now(), in: ZoneRules.utc).year
         for centre in centres.map(\.0) {
             _ = try await addClosure(centre: centre, from: LocalDate(year: year + 1, month: 1, day: 1) ?? .init(serialDay: 0),
                                      through: LocalDate(year: year + 1, month: 1, day: 8) ?? .init(serialDay: 0),
@@ -52,7 +52,7 @@ extension RentalStore {
         _ = try await setRule(LoanRule(scope: RuleScope(category: .infant), period: .months(6), renewalsAllowed: 2,
                                        renewalPeriod: .months(3), maxOpenLoans: 4, maxOpenLoansInCategory: 3), by: who)
 
-        let today = LocalDate(clock.now(), in: TimeZone(identifier: "Asia/Omsk") ?? .gmt)
+        let today = LocalDate(clock.now(), in: ZoneRules.named("Asia/Omsk") ?? .utc)
         var units: [(number: String, type: ItemType, centre: String)] = []
         for (index, (centre, _)) in centres.enumerated() {
             for type in catalogue {

@@ -115,7 +115,7 @@ extension RentalStore {
         family.socialContract = try Validate.optionalText(family.socialContract, field: "socialContract", max: 60)
         guard family.children.count <= 30 else { throw .invalid("children", "at most 30 children") }
         family.children.sort { ($0.birthDate, $0.expected ? 1 : 0) < ($1.birthDate, $1.expected ? 1 : 0) }
-        let today = LocalDate(clock.now(), in: .gmt)
+        let today = LocalDate(clock.now(), in: ZoneRules.utc)
         for (index, child) in family.children.enumerated() {
             if child.expected {
                 guard child.birthDate <= today.adding(months: 10) else {

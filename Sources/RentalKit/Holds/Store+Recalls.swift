@@ -61,7 +61,7 @@ extension RentalStore {
             guard type.recalled else { throw RentalError(.invalidTransition, "item type \(type.code) is not recalled") }
             let recalledAt = try Int64.fetchOne(db.cachedStatement(sql: "SELECT recalled_at FROM item_type WHERE id = ?"),
                                                 arguments: [typeID]) ?? 0
-            let recallDay = LocalDate(RentalStore.date(millis: recalledAt), in: .gmt).adding(days: -1)
+            let recallDay = LocalDate(RentalStore.date(millis: recalledAt), in: ZoneRules.utc).adding(days: -1)
             let unchecked = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT inventory_number FROM unit WHERE item_type_id = ?
                   AND status IN ('available', 'held', 'sanitising', 'in_repair', 'in_transit')

@@ -94,7 +94,7 @@ extension RentalStore {
                            "Срок возврата", "Продлений", "Состояние", "Дата закрытия", "Возвращено в центр"])
         let rows = try Row.fetchCursor(db, sql: Lookup.loanSelect
             + (centreID == nil ? "" : " WHERE l.centre_id = ?") + " ORDER BY l.id", arguments: centreID.map { [$0] } ?? [])
-        let zone = TimeZone.gmt
+        let zone = ZoneRules.utc
         while let row = try rows.next() {
             let loan = Lookup.loan(row)
             let state = switch loan.state { case .open: "выдано"; case .returned: "возвращено"; case .lost: "утеряно" }

@@ -13,13 +13,13 @@ extension RentalStore {
     public func anonymiseInactiveFamilies(after period: RetentionPeriod, dryRun: Bool = false,
                                           by who: Principal) async throws(RentalError) -> AnonymisationResult {
         try who.requireAdmin("anonymising families")
-        let start = period.start(before: LocalDate(clock.now(), in: .gmt))
-        let cut = Self.millis(start.startOfDay(in: .gmt))
+        let start = period.start(before: LocalDate(clock.now(), in: ZoneRules.utc))
+        let cut = Self.millis(start.startOfDay(in: ZoneRules.utc))
         if dryRun {
             let count = try await read { db in try Self.inactiveFamilies(db, before: cut).count }
             return AnonymisationResult(families: count, dryRun: true, inactiveBefore: start)
         }
-        let today = LocalDate(clock.now(), in: .gmt)
+        let today = LocalDate(clock.now(), in: ZoneRules.utc)
         let count = try await writeAlone { db in
             let families = try Self.inactiveFamilies(db, before: cut)
             guard !families.isEmpty else { return 0 }
@@ -37,7 +37,7 @@ extension RentalStore {
     /// reservations are cancelled. The audit trail records `family.erase` with the reference only. Admin only.
     public func eraseFamily(_ reference: String, by who: Principal) async throws(RentalError) -> ErasureResult {
         try who.requireAdmin("erasing a family")
-        let today = LocalDate(clock.now(), in: .gmt)
+        let today = LocalDate(clock.now(), in: ZoneRules.utc)
         let now = nowMillis
         let result = try await writeAlone { db in
             let (id, family) = try Lookup.family(db, reference)

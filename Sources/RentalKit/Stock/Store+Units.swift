@@ -34,7 +34,7 @@ extension RentalStore {
         }
         new.fundingSource = try Validate.optionalText(new.fundingSource, field: "fundingSource", max: 200)
         if let cost = new.costMinor { _ = try Validate.range(cost, 0...1_000_000_000, field: "costMinor") }
-        let today = LocalDate(clock.now(), in: .gmt)
+        let today = LocalDate(clock.now(), in: ZoneRules.utc)
         if let acquired = new.acquiredOn, acquired > today.adding(days: 1) {
             throw .invalid("acquiredOn", "must not be in the future")
         }

@@ -58,13 +58,14 @@ enum Lookup {
         return id
     }
 
-    static func zone(_ centre: Centre) -> TimeZone {
+    static func zone(_ centre: Centre) -> ZoneRules {
         zone(centre.timeZone)
     }
 
-    /// A stored zone identifier (validated when the centre was added, so the fallback is unreachable).
-    static func zone(_ identifier: String) -> TimeZone {
-        TimeZone(identifier: identifier) ?? .gmt
+    /// A stored zone identifier: validated when the centre was added, and checked again when a store opens
+    /// (``RentalStore/unknownTimeZones()``), so the fallback is unreachable.
+    static func zone(_ identifier: String) -> ZoneRules {
+        ZoneRules.named(identifier) ?? .utc
     }
 
     // MARK: Catalogue

@@ -14,7 +14,7 @@ public enum PaperContext {
             ?? RussianWords.plural(loan.issuedOn.days(until: loan.dueDate), "день", "дня", "дней")
         var returned: [String: Any] = [:]
         if loan.state == .returned || loan.state == .lost, let closedAt = loan.closedAt {
-            let zone = TimeZone(identifier: input.centre.timeZone) ?? .gmt
+            let zone = ZoneRules.named(input.centre.timeZone) ?? .utc
             returned = [
                 "date": RussianWords.date(LocalDate(closedAt, in: zone)),
                 "condition": loan.returnCondition.map(RussianWords.condition) ?? "",

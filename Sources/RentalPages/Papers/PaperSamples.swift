@@ -4,14 +4,14 @@ import RentalModel
 /// Made-up inputs with every field filled in: the source of each document's ``FieldSchema``, and of the
 /// pages `rentald --check-config` renders to prove a template works. No real person's data.
 public enum PaperSamples {
-    static let day = LocalDate(year: 2026, month: 12, day: 7) ?? LocalDate(Date(timeIntervalSince1970: 0), in: .gmt)
+    static let day = LocalDate(year: 2026, month: 12, day: 7) ?? LocalDate(Date(timeIntervalSince1970: 0), in: ZoneRules.utc)
 
     /// A returned loan of a cot with all the facts a paper can show.
     public static var loan: LoanPaperInput {
         let loan = Loan(id: 1, inventoryNumber: "КРВ-0-1", itemType: "cot", family: "F-0000-0001", centre: "sample",
-                        issuedBy: "sample", issuedAt: day.startOfDay(in: .gmt), issuedOn: day, backdated: false,
+                        issuedBy: "sample", issuedAt: day.startOfDay(in: ZoneRules.utc), issuedOn: day, backdated: false,
                         dueDate: day.adding(months: 3), renewals: 0, state: .returned,
-                        closedAt: day.adding(days: 30).startOfDay(in: .gmt), closedBy: "sample", returnedTo: "sample",
+                        closedAt: day.adding(days: 30).startOfDay(in: ZoneRules.utc), closedBy: "sample", returnedTo: "sample",
                         returnCondition: .damaged, returnNote: "образец")
         let family = Family(reference: "F-0000-0001", contactSurname: "Образцова", contactGivenNames: "Анна Ивановна",
                             phone: "+7 000 000-00-00", address: "г. Образцов, ул. Примерная, 1", lowIncomeUntil: day,

@@ -115,7 +115,7 @@ struct PageContext {
                   rows: table.rows.map { Row(cells: $0.map { Cell(text: Self.text($0, language), numeric: Self.isNumber($0)) }) },
                   empty: table.rows.isEmpty ? t("None.", "Нет.") : nil)
         }
-        let asOf = LocalDate(report.asOf, in: TimeZone(identifier: "UTC") ?? .current)
+        let asOf = LocalDate(report.asOf, in: ZoneRules.utc)
         footer = t("Counted from loans, units and reservations (no personal data); each centre's days in its own time zone. Stock and overdue figures as of ",
                    "Посчитано по выдачам, предметам и заявкам (без персональных данных); дни каждого центра — по его часовому поясу. Фонд и просрочки — на ")
             + language.date(asOf) + "."
