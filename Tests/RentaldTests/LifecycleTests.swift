@@ -92,6 +92,20 @@ struct LifecycleTests {
         #expect(again == 74 && refusal.contains("quick_check"), "\(refusal)")
     }
 
+    @Test("a centre whose time zone the system's tz database lacks stops the start, naming the centre")
+    func unknownTimeZone() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        #expect(try await daemon.stop() == 0)
+        // As if tzdata lost the zone (or was never installed): the stored identifier is one no database has.
+        let queue = try DatabaseQueue(path: daemon.storePath)
+        try await queue.write { db in try db.execute(sql: "UPDATE centre SET time_zone = 'Asia/Atlantis' WHERE code = 'cherlak'") }
+        try queue.close()
+        let (status, refusal) = try await daemon.runToExit(["--state-dir", daemon.stateDirectory, "--socket", daemon.socketPath])
+        #expect(status == 78, "\(refusal)")
+        #expect(refusal.contains("cherlak: Asia/Atlantis") && refusal.contains("apt install tzdata"), "\(refusal)")
+    }
+
     /// The first page of an index, from SQLite's schema table (read-only).
     func indexPage(_ path: String, _ name: String) throws -> Int {
         var configuration = Configuration()
