@@ -53,7 +53,7 @@ struct Daemon {
         let server = HTTPServer(fd: fd, limits: settings.config.limits, handler: api, logger: logger)
         // Holds that lapsed while the daemon was down expire before the first request is served.
         await notices.holdsPass(expire: true, reason: "start-up")
-        await Self.releaseStartupMemory(store)
+        await MallocTuning.releaseAfterStartUp(store)
 
         logger.info("rentald \(RentalVersion.current) serving", metadata: [
             "socket": "\(boundPath ?? "from systemd")", "store": "\(settings.storePath)",
@@ -90,20 +90,6 @@ struct Daemon {
         logger.info("rentald stopped")
     }
 
-    /// Start-up work — migrations, the integrity check, demo seeding, the first scans — leaves SQLite's caches
-    /// full and free memory in the allocator's heaps, which a daemon that then sits idle would keep: both
-    /// are handed back when each piece of that work is done (with the demo store, about 2 MB of the idle
-    /// daemon's 32; BENCHMARKS.md). On a thread of its own: it waits for reads in flight.
-    static func releaseStartupMemory(_ store: RentalStore) async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                store.releaseMemory()
-                MallocTuning.returnFreeMemory()
-                done.resume()
-            }
-        }
-    }
-
     /// The store was closed cleanly and is untouched since, so its whole-file check was left until now (a
     /// fast start): run it beside the first requests, and stop the daemon if the file is damaged.
     /// - Returns: The check, true when the store passed.
@@ -112,7 +98,7 @@ struct Daemon {
             do {
                 try await store.checkIntegrity()
                 logger.debug("store passed quick_check")
-                await Self.releaseStartupMemory(store)
+                await MallocTuning.releaseAfterStartUp(store)
                 return true
             } catch {
                 logger.critical("the store failed SQLite's quick_check: stopping; restore it from a backup",

@@ -1,4 +1,6 @@
+import Foundation
 import CMalloc
+import RentalKit
 
 /// glibc's allocator hands freed memory back to the kernel as soon as 128 KiB sit free at the top of a
 /// heap, and the next request faults the same pages in again: under load that churn (madvise, page
@@ -17,8 +19,17 @@ enum MallocTuning {
         _ = mallopt(M_MMAP_THRESHOLD, mmapThreshold)
     }
 
-    /// Hands every free page of every heap back to the kernel (`malloc_trim`), not only those at the top.
-    static func returnFreeMemory() {
-        _ = malloc_trim(0)
+    /// Start-up work — migrations, the integrity check, demo seeding, the first scans — leaves SQLite's caches
+    /// full and free memory in the allocator's heaps, which a daemon that then sits idle would keep: both
+    /// are handed back when each piece of that work is done (about 0.8 MB with the demo store). On a thread
+    /// of its own: it waits for reads in flight.
+    static func releaseAfterStartUp(_ store: RentalStore) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                store.releaseMemory()
+                _ = malloc_trim(0)
+                done.resume()
+            }
+        }
     }
 }

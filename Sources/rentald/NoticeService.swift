@@ -62,7 +62,7 @@ final class NoticeService: Sendable {
     func run() async {
         if settings.enabled {
             await scanLogged(centre: nil, reason: "start-up")
-            await Daemon.releaseStartupMemory(store)
+            await MallocTuning.releaseAfterStartUp(store)
         }
         var last = Date()
         while !Task.isCancelled {
