@@ -481,16 +481,20 @@ EOF
     local cursor=/tmp/cursor
     out=$(as erin rentalctl status 2>&1)
     rc=$?
-    [[ $rc == 77 ]] && pass "(4) before the reload erin (no role) gets 403 (exit 77)" || fail "(4) erin before reload: rc $rc: $out"
+    [[ $rc == 0 && $out == *"with no role"* ]] && pass "(4) before the reload erin (no role) sees only health: '$(echo "$out" | tail -1)'" \
+        || fail "(4) erin's status before reload: rc $rc: $out"
+    out=$(as erin rentalctl stock 2>&1)
+    rc=$?
+    [[ $rc == 77 ]] && pass "(4) before the reload erin (no role) is refused the stock: exit 77" || fail "(4) erin's stock before reload: rc $rc: $out"
     pid=$(mainpid)
     write_config ", user:erin" ""
     mark $cursor
     check "(4) systemctl reload rentald (config now gives erin staff.cherlak)" systemctl reload rentald.service
-    if wait_for 10 journal_has $cursor "configuration reloaded" && as erin rentalctl status >/dev/null 2>&1 \
+    if wait_for 10 journal_has $cursor "configuration reloaded" && as erin rentalctl stock >/dev/null 2>&1 \
         && [[ $(mainpid) == "$pid" ]]; then
         pass "(4) the changed config took effect without a restart (same PID $pid): erin may now use rentald"
     else
-        fail "(4) reload did not take effect (erin: $(as erin rentalctl status 2>&1 | head -1); PID $pid -> $(mainpid))"
+        fail "(4) reload did not take effect (erin: $(as erin rentalctl stock 2>&1 | head -1); PID $pid -> $(mainpid))"
         dump
     fi
     write_config ", user:erin" "no_such_setting = yes"
@@ -504,10 +508,10 @@ EOF
         sleep 0.5
         text=$(journalctl -q -u rentald.service --after-cursor="$(cat $cursor)" -o cat | grep "reload refused" | head -1)
         if [[ $(systemctl is-active rentald.service) == active && $(mainpid) == "$pid" ]] \
-            && as erin rentalctl status >/dev/null 2>&1; then
+            && as erin rentalctl stock >/dev/null 2>&1; then
             pass "(4) broken config refused, daemon still running with the old one; journal: $text"
         else
-            fail "(4) after a broken reload: $(systemctl is-active rentald.service), PID $(mainpid), erin $(as erin rentalctl status 2>&1 | head -1)"
+            fail "(4) after a broken reload: $(systemctl is-active rentald.service), PID $(mainpid), erin $(as erin rentalctl stock 2>&1 | head -1)"
         fi
     else
         fail "(4) no 'reload refused' in the journal after reloading a broken config"
