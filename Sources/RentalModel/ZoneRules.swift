@@ -45,6 +45,34 @@ public struct ZoneRules: Sendable, Hashable {
         return rules
     }
 
+    /// The zone this process runs in, as the C library picks it: `TZ` (`Asia/Omsk`, `:Asia/Omsk`, or the path
+    /// of a TZif file), else `/etc/localtime` (named after the zone its link points at); UTC when neither
+    /// gives a readable zone (as glibc does for a `TZ` it cannot read).
+    public static func local(environment: [String: String] = ProcessInfo.processInfo.environment) -> ZoneRules {
+        if let variable = environment["TZ"], !variable.isEmpty {
+            let name = variable.hasPrefix(":") ? String(variable.dropFirst()) : variable
+            return name.hasPrefix("/") ? file(name, identifier: name) ?? .utc : named(name) ?? .utc
+        }
+        let link = "/etc/localtime"
+        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) ?? ""
+        let identifier = target.firstRange(of: "zoneinfo/").map { String(target[$0.upperBound...]) } ?? "localtime"
+        return file(link, identifier: identifier) ?? .utc
+    }
+
+    /// A TZif file read from `path`, named `identifier`.
+    private static func file(_ path: String, identifier: String) -> ZoneRules? {
+        FileManager.default.contents(atPath: path).flatMap { ZoneRules(identifier: identifier, tzif: [UInt8]($0)) }
+    }
+
+    /// The local date and wall-clock time (hour, minute, second) at an instant.
+    public func wallClock(at instant: Date) -> (date: LocalDate, hour: Int, minute: Int, second: Int) {
+        let utc = Int64(instant.timeIntervalSince1970.rounded(.down))
+        let local = utc + Int64(secondsFromGMT(atUTC: utc))
+        let day = floorDivide(local, 86_400)
+        let second = Int(local - day * 86_400)
+        return (LocalDate(serialDay: Int(day)), second / 3600, second / 60 % 60, second % 60)
+    }
+
     /// `Area/Location` names only: letters, digits, `_`, `-`, `+`, at most three levels, no `..`.
     static func isWellFormed(_ identifier: String) -> Bool {
         let parts = identifier.split(separator: "/", omittingEmptySubsequences: false)

@@ -43,6 +43,12 @@ enum Language {
         }
     }
 
+    /// An instant as a wall-clock time in `zone`: `07.12.2026 15:49:14` / `07 Dec 2026 15:49:14`.
+    func dateTime(_ instant: Date, in zone: ZoneRules) -> String {
+        let clock = zone.wallClock(at: instant)
+        return plainDate(clock.date) + " " + [clock.hour, clock.minute, clock.second].map { PlainText.padded($0, width: 2) }.joined(separator: ":")
+    }
+
     /// `Mon`… / `пн`….
     func shortWeekday(_ day: Weekday) -> String {
         switch day {

@@ -57,6 +57,38 @@ struct ZoneRulesTests {
         }
     }
 
+    @Test("the process's zone: TZ as a name, as :name, as a file's path; /etc/localtime without TZ; UTC for an unreadable TZ")
+    func localZone() throws {
+        #expect(ZoneRules.local(environment: ["TZ": "Asia/Omsk"]).identifier == "Asia/Omsk")
+        #expect(ZoneRules.local(environment: ["TZ": ":Europe/Moscow"]).identifier == "Europe/Moscow")
+        let byPath = ZoneRules.local(environment: ["TZ": "/usr/share/zoneinfo/Asia/Novosibirsk"])
+        let march = Date(timeIntervalSince1970: 1_773_000_000)  // 2026-03-08
+        #expect(byPath.secondsFromGMT(for: march) == 7 * 3600)
+        #expect(ZoneRules.local(environment: ["TZ": "Nowhere/Land"]) == .utc)
+        let system = ZoneRules.local(environment: [:])
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/etc/localtime"),
+           let range = target.range(of: "zoneinfo/") {
+            let named = try #require(ZoneRules.named(String(target[range.upperBound...])))
+            #expect(system.identifier == named.identifier)
+            #expect(system.secondsFromGMT(for: march) == named.secondsFromGMT(for: march))
+        }
+    }
+
+    @Test("the wall clock at an instant agrees with Foundation's calendar, before 1970 too", arguments: ["Asia/Omsk", "Pacific/Chatham", "America/Havana"])
+    func wallClockAgrees(_ identifier: String) throws {
+        let rules = try #require(ZoneRules.named(identifier))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: identifier))
+        var instant = Date(timeIntervalSince1970: -86_400 * 400 + 17)
+        while instant.timeIntervalSince1970 < 2_000_000_000 {
+            let clock = rules.wallClock(at: instant)
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+            #expect([clock.date.year, clock.date.month, clock.date.day, clock.hour, clock.minute, clock.second]
+                    == [parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second], "\(identifier) at \(instant)")
+            instant += 11 * 86_400 + 3 * 3600 + 7 * 60 + 13
+        }
+    }
+
     @Test("a day whose midnight the clocks skip starts when they land; Novosibirsk's move to +07 in 2016")
     func oddDays() throws {
         let havana = try #require(ZoneRules.named("America/Havana"))

@@ -9,8 +9,8 @@ struct CLITests {
 
     /// Runs rentalctl with `arguments` in `language`; returns exit status and combined output.
     func ctl(_ daemon: DaemonHarness?, _ arguments: [String], language: String = "C.UTF-8", centre: String? = "ryabinushka",
-             socket: String? = nil) async throws -> (status: Int32, output: String) {
-        var environment = ["PATH": "/usr/bin:/bin", "LANG": language, "COLUMNS": "100", "NO_COLOR": "1"]
+             socket: String? = nil, extra: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+        var environment = ["PATH": "/usr/bin:/bin", "LANG": language, "COLUMNS": "100", "NO_COLOR": "1"].merging(extra) { $1 }
         environment["RENTALD_SOCKET"] = socket ?? daemon?.socketPath ?? "/tmp/rentald-missing-\(UUID().uuidString).sock"
         if let centre { environment["RENTAL_CENTRE"] = centre }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("rentalctl-\(UUID().uuidString).out").path
@@ -110,6 +110,26 @@ struct CLITests {
         let closed = try await ctl(daemon, ["centres", "close-day", "2027-03-08", "--kind", "holiday", "--shift-due-dates"])
         #expect(closed.status == 0, "\(closed.output)")
         #expect(try await daemon.client.centre("ryabinushka").closures.contains { $0.firstDay == LocalDate(year: 2027, month: 3, day: 8) })
+        try await daemon.stop()
+    }
+
+    @Test("audit list shows each event's time on the caller's clock (TZ), naming the zone; --json keeps UTC")
+    func auditTimesLocal() async throws {
+        let daemon = try DaemonHarness()
+        try await daemon.start()
+        let json = try await ctl(daemon, ["audit", "list", "--limit", "3", "--json"])
+        let events = try RentalJSON.decoder().decode(Page<AuditEvent>.self, from: Data(json.output.utf8)).items
+        #expect(events.count == 3, "\(json.output)")
+        let table = try await ctl(daemon, ["audit", "list", "--limit", "3"], language: "ru_RU.UTF-8", extra: ["TZ": "Asia/Omsk"])
+        #expect(table.status == 0, "\(table.output)")
+        #expect(table.output.contains("КОГДА (Asia/Omsk)"), "\(table.output)")
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "Asia/Omsk"))
+        for event in events {
+            let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: event.at)
+            let shown = String(format: "%02d.%02d.%04d %02d:%02d:%02d", p.day ?? 0, p.month ?? 0, p.year ?? 0, p.hour ?? 0, p.minute ?? 0, p.second ?? 0)
+            #expect(table.output.contains(shown), "event \(event.sequence) at \(event.at) should show as \(shown): \(table.output)")
+        }
         try await daemon.stop()
     }
 

@@ -46,8 +46,10 @@ extension Audit {
         try await perform { () async throws(RentalError) in
             let page = try await global.client.audit(since: since, entity: entity, key: key, limit: limit)
             if global.json { return Output.json(page) }
-            Output.table([tr("SEQ", "№"), tr("WHEN (UTC)", "КОГДА (UTC)"), tr("WHO", "КТО"), tr("WHAT", "ЧТО"), tr("ENTITY", "ОБЪЕКТ")],
-                         page.items.map { ["\($0.sequence)", $0.at.formatted(.iso8601), $0.actor, $0.action, "\($0.entity) \($0.entityKey)"] })
+            // Times on this machine's clock, as journalctl and ls show them (`--json` keeps UTC).
+            let zone = ZoneRules.local()
+            Output.table([tr("SEQ", "№"), tr("WHEN", "КОГДА") + " (\(zone.identifier))", tr("WHO", "КТО"), tr("WHAT", "ЧТО"), tr("ENTITY", "ОБЪЕКТ")],
+                         page.items.map { ["\($0.sequence)", Language.current.dateTime($0.at, in: zone), $0.actor, $0.action, "\($0.entity) \($0.entityKey)"] })
         }
     }
 }
