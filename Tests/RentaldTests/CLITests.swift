@@ -20,6 +20,15 @@ struct CLITests {
         return (status, child.output)
     }
 
+    @Test("rentalctl links FoundationEssentials only: no full Foundation, no ICU (start-up time and memory)")
+    func linksNoICU() async throws {
+        let libraries = try await Spawn.run(["/usr/bin/ldd", Self.binary])
+        #expect(libraries.contains("libFoundationEssentials"), "\(libraries)")
+        for heavy in ["libFoundation.so", "libFoundationInternationalization", "lib_FoundationICU", "libicu"] {
+            #expect(!libraries.contains(heavy), "rentalctl links \(heavy): some rentalctl file imports Foundation, or a target it uses does")
+        }
+    }
+
     @Test("a day at the centre: register, two checkouts, a refusal, a damaged return, a renewal, the overdue list")
     func staffDay() async throws {
         let daemon = try DaemonHarness()
