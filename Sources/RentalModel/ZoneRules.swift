@@ -45,13 +45,15 @@ public struct ZoneRules: Sendable, Hashable {
         return rules
     }
 
-    /// The zone this process runs in, as the C library picks it: `TZ` (`Asia/Omsk`, `:Asia/Omsk`, or the path
-    /// of a TZif file), else `/etc/localtime` (named after the zone its link points at); UTC when neither
-    /// gives a readable zone (as glibc does for a `TZ` it cannot read).
+    /// The zone this process runs in, as the C library picks it: `TZ` (`Asia/Omsk`, `:Asia/Omsk`, the path
+    /// of a TZif file, or a POSIX rule such as `MSK-3`), else `/etc/localtime` (named after the zone its link
+    /// points at); UTC when neither gives a readable zone (as glibc does for a `TZ` it cannot read).
     public static func local(environment: [String: String] = ProcessInfo.processInfo.environment) -> ZoneRules {
         if let variable = environment["TZ"], !variable.isEmpty {
             let name = variable.hasPrefix(":") ? String(variable.dropFirst()) : variable
-            return name.hasPrefix("/") ? file(name, identifier: name) ?? .utc : named(name) ?? .utc
+            if name.hasPrefix("/") { return file(name, identifier: name) ?? .utc }
+            if let zone = named(name) { return zone }
+            return PosixRule(name).map { ZoneRules(identifier: name, transitions: [], offsets: [], initialOffset: 0, footer: $0) } ?? .utc
         }
         let link = "/etc/localtime"
         let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) ?? ""

@@ -65,6 +65,10 @@ struct ZoneRulesTests {
         let march = Date(timeIntervalSince1970: 1_773_000_000)  // 2026-03-08
         #expect(byPath.secondsFromGMT(for: march) == 7 * 3600)
         #expect(ZoneRules.local(environment: ["TZ": "Nowhere/Land"]) == .utc)
+        #expect(ZoneRules.local(environment: ["TZ": "MSK-3"]).secondsFromGMT(for: march) == 3 * 3600)
+        let berlin = ZoneRules.local(environment: ["TZ": "CET-1CEST,M3.5.0,M10.5.0/3"])
+        #expect(berlin.secondsFromGMT(for: march) == 3600)
+        #expect(berlin.secondsFromGMT(for: Date(timeIntervalSince1970: 1_783_000_000)) == 7200)  // July 2026
         let system = ZoneRules.local(environment: [:])
         if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/etc/localtime"),
            let range = target.range(of: "zoneinfo/") {
