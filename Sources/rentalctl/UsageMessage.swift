@@ -5,10 +5,21 @@ import ArgumentParser
 /// be a phone number); a missing argument or an unknown option is said in Russian under a Russian locale.
 /// The usage line itself stays as ArgumentParser writes it.
 enum UsageMessage {
-    /// The whole text for a parse or validation error: the message, the argument's help and the usage.
-    static func full(for error: Error) -> String {
+    /// The whole text for a parse or validation error: the message, the argument's help and the usage —
+    /// of `command` when a parsed command's `run()` refused its arguments (ArgumentParser would show the
+    /// root's usage, since only the parser knows which command was meant).
+    static func full(for error: Error, command: ParsableCommand.Type? = nil) -> String {
         let message = RentalCtl.message(for: error)
         var text = RentalCtl.fullMessage(for: error)
+        if let command, command != RentalCtl.self {
+            let usage = RentalCtl.usageString(for: command)
+            let path = usage.split(separator: " ").prefix { $0.first.map { !"[<-".contains($0) } ?? false }.joined(separator: " ")
+            text = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                if line.hasPrefix("Usage: ") { return "Usage: " + usage }
+                if line.hasPrefix("  See '") { return "  See '\(path) --help' for more information." }
+                return String(line)
+            }.joined(separator: "\n")
+        }
         let prefix = "Error: " + message
         if text.hasPrefix(prefix) {
             text = tr("Error: ", "Ошибка: ") + translate(message) + text.dropFirst(prefix.count)
@@ -87,8 +98,10 @@ extension StringProtocol {
 extension RentalCtl {
     /// ArgumentParser's `main`, with its messages about bad arguments in the user's language (exit 64).
     static func main() async {
+        var parsed: ParsableCommand.Type?
         do {
             var command = try await asyncParseAsRoot()
+            parsed = type(of: command)
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -96,7 +109,7 @@ extension RentalCtl {
             }
         } catch {
             if exitCode(for: error) == .validationFailure, !message(for: error).isEmpty {
-                Console.writeError(UsageMessage.full(for: error) + "\n")
+                Console.writeError(UsageMessage.full(for: error, command: parsed) + "\n")
                 exit(withError: ExitCode.validationFailure)
             }
             exit(withError: error)

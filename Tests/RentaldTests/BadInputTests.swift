@@ -130,6 +130,27 @@ struct BadInputTests {
         for run in [missing, missingEnglish, unknown, value, centre] { #expect(run.connections == 0, "nothing was sent") }
     }
 
+    @Test("a command's own refusal of its arguments shows that command's usage, not rentalctl's")
+    func commandUsage() async throws {
+        let noCentre = try await Self.ctl(["checkout", "--family", "F-2026-0001", "--unit", "КРВ-1-1"], language: "ru_RU.UTF-8", centre: nil)
+        #expect(noCentre.status == 64)
+        #expect(noCentre.output.hasPrefix("Ошибка: Укажите центр: --centre или RENTAL_CENTRE."), "\(noCentre.output)")
+        #expect(noCentre.output.contains("Запуск: rentalctl checkout [") && noCentre.output.contains("Подробнее: rentalctl checkout --help"),
+                "\(noCentre.output)")
+        let neither = try await Self.ctl(["reservations", "list"], language: "C.UTF-8")
+        #expect(neither.status == 64)
+        #expect(neither.output.hasPrefix("Error: Name a family with --family, or a type with --type."), "\(neither.output)")
+        #expect(neither.output.contains("Usage: rentalctl reservations list [") && neither.output.contains("See 'rentalctl reservations list --help'"),
+                "\(neither.output)")
+        let formats = try await Self.ctl(["report", "summary", "--from", "01.01.2026", "--to", "07.12.2026", "--json", "--csv"], language: "C.UTF-8")
+        #expect(formats.status == 64)
+        #expect(formats.output.contains("Usage: rentalctl report ") && formats.output.contains("See 'rentalctl report --help'"), "\(formats.output)")
+        for run in [noCentre, neither, formats] {
+            #expect(!run.output.contains("<subcommand>"), "not the root's usage: \(run.output)")
+            #expect(run.connections == 0, "nothing was sent")
+        }
+    }
+
     @Test("right values in both forms get through: dd.mm.yyyy and ISO dates, a scanned label's URL")
     func rightValuesPass() async throws {
         let daemon = try DaemonHarness()

@@ -89,10 +89,10 @@ struct Reservations: AsyncParsableCommand {
         @OptionGroup var centre: CentreOption
 
         func run() async throws {
-            let centreCode = family == nil ? try centre.required() : nil
             guard family != nil || type != nil else {
                 throw ValidationError(tr("Name a family with --family, or a type with --type.", "Укажите семью (--family) или вид (--type)."))
             }
+            let centreCode = family == nil ? try centre.required() : nil
             try await perform { () async throws(RentalError) in
                 let list = if let family { try await global.client.reservations(family: family) }
                     else { try await global.client.reservations(itemType: type ?? "", centre: centreCode ?? "") }
