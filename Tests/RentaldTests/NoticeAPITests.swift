@@ -27,8 +27,7 @@ struct NoticeAPITests {
 
         try await daemon.stop()
         try await daemon.start(demo: false)
-        try await Task.sleep(for: .milliseconds(500))
-        _ = try await client.scanNotices()
+        try await daemon.scanNotices()
         #expect(try await client.notices(limit: 1000).items.count == sent.count, "a restart sends nothing again")
 
         // Without a journal here the notices went to stderr, readably, with identifiers only.

@@ -40,7 +40,7 @@ enum ReservationText {
         let type = names.itemType(reservation.itemType), centre = names.centre(reservation.centre)
         print(tr("Reservation \(reservation.id): family \(reservation.family), \(type) at \(centre) — ",
                  "Бронь \(reservation.id): семья \(reservation.family), «\(type)», центр «\(centre)» — ")
-              + state(reservation.state) + ", " + detail(reservation))
+              + (reservation.state == .held ? "" : state(reservation.state) + ", ") + detail(reservation))
         if let proposal = reservation.proposal {
             let from = names.centre(proposal.from)
             print(tr("A free unit stands at \(from): staff there can send it with",
