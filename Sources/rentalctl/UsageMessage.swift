@@ -35,6 +35,28 @@ enum UsageMessage {
         }.joined(separator: "\n")
     }
 
+    /// A help screen with ArgumentParser's own words in Russian (section headings, `--help` and `--version`,
+    /// defaults and value lists); the commands' texts are Russian already.
+    static func russianHelp(_ text: String) -> String {
+        let headings = ["OVERVIEW: ": "ОПИСАНИЕ: ", "USAGE: ": "ЗАПУСК: ", "OPTIONS:": "ПАРАМЕТРЫ:", "ARGUMENTS:": "АРГУМЕНТЫ:",
+                        "SUBCOMMANDS:": "КОМАНДЫ:"]
+        let phrases = [("Show help information.", "Показать эту справку."), ("Show the version.", "Показать версию."),
+                       ("(default: ", "(по умолчанию: "), ("(values: ", "(значения: ")]
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var line = String(line)
+            if let command = line.after("  See '"), command.hasSuffix(" <subcommand>' for detailed help.") {
+                return "  Подробнее о команде: " + command.dropLast(" <subcommand>' for detailed help.".count) + " <команда>"
+            }
+            if let (english, russian) = headings.first(where: { line.hasPrefix($0.key) }) {
+                line = russian + line.dropFirst(english.count)
+            }
+            for (english, russian) in phrases where line.contains(english) {
+                line = line.replacing(english, with: russian)
+            }
+            return line
+        }.joined(separator: "\n")
+    }
+
     /// One of ArgumentParser's messages, rewritten; a message it does not recognise (the commands' own
     /// validation errors, already translated) comes back as it is.
     static func translate(_ message: String) -> String {
@@ -108,6 +130,11 @@ extension RentalCtl {
                 try command.run()
             }
         } catch {
+            if exitCode(for: error) == .success, Language.current == .russian {
+                // --help, help COMMAND, --version: printed here so that the help is Russian throughout.
+                print(UsageMessage.russianHelp(fullMessage(for: error)))
+                exit(withError: ExitCode.success)
+            }
             if exitCode(for: error) == .validationFailure, !message(for: error).isEmpty {
                 Console.writeError(UsageMessage.full(for: error, command: parsed) + "\n")
                 exit(withError: ExitCode.validationFailure)

@@ -37,10 +37,11 @@ struct LanguageTests {
     /// ArgumentParser's fixed words, option names, placeholders, `code`, "quoted" and «quoted» names,
     /// $VARIABLES and (default: …).
     static func ownWords(_ help: String) -> [String] {
-        let builtIn = ["Show help information.", "Show the version.", "See 'rentalctl help"]
+        let builtIn = ["Show help information.", "Show the version.", "See 'rentalctl help", "Подробнее о команде: rentalctl help"]
         return help.split(separator: "\n").compactMap { rawLine -> String? in
             var line = String(rawLine)
-            if line.hasPrefix("USAGE:") || line.hasSuffix("OPTIONS:") || line.hasSuffix("ARGUMENTS:") || line.hasSuffix("SUBCOMMANDS:") { return nil }
+            if line.hasPrefix("USAGE:") || line.hasPrefix("ЗАПУСК:") || line.hasSuffix("OPTIONS:") || line.hasSuffix("ARGUMENTS:")
+                || line.hasSuffix("SUBCOMMANDS:") { return nil }
             if builtIn.contains(where: line.contains) { return nil }
             line = line.replacingOccurrences(of: "OVERVIEW: ", with: "")
             for pattern in [#""[^"]*""#, #"«[^»]*»"#, #"\(default: [^)]*\)"#, #"\(values: [^)]*\)"#, #"`[^`]*`"#, #"\$[A-Z_]+"#, #"--?[a-zA-Z][a-zA-Z-]*"#,
@@ -68,6 +69,11 @@ struct LanguageTests {
                 #expect(Self.english(line) == nil, "rentalctl \(command.joined(separator: " ")) --help (ru): English in «\(line)»")
             }
             #expect(russian.contains { ("А"..."я").contains($0) }, "rentalctl \(command.joined(separator: " ")) --help (ru) has no Russian")
+            // ArgumentParser's own words too: headings, --help and --version, defaults, value lists.
+            for builtIn in ["OVERVIEW:", "USAGE:", "OPTIONS:", "ARGUMENTS:", "SUBCOMMANDS:", "Show help information.", "Show the version.",
+                            "(default:", "(values:", "See 'rentalctl help"] {
+                #expect(!russian.contains(builtIn), "rentalctl \(command.joined(separator: " ")) --help (ru) says «\(builtIn)»")
+            }
             let english = try await Self.run(command + ["--help"], language: "C.UTF-8")
             // Examples of Russian names stand in «quotes»; nothing else is Cyrillic in English help.
             let unquoted = english.replacingOccurrences(of: "«[^»]*»", with: "", options: .regularExpression)
