@@ -60,6 +60,12 @@ struct ManualTests {
         #expect(checkout.contains("rentalctl checkout — Выдать вещь семье.") && checkout.contains("Инвентарный номер вещи."), "\(checkout.prefix(600))")
         let loans = try await Spawn.run(["man", "-l", directory.appendingPathComponent("ru/man1/rentalctl.loans.1").path], environment: Self.environment)
         #expect(loans.contains("(1–1000, по умолчанию 100)"), "\(loans)")
+        // Exit statuses listed, a line each, in the page's language; not mdoc's English "utility exits 0".
+        #expect(checkout.contains("КОДЫ ВЫХОДА") && checkout.contains(/77 +нет прав/) && checkout.contains(/69 +служба не запущена/),
+                "\(checkout.suffix(900))")
+        let english = try await Spawn.run(["man", "-l", directory.appendingPathComponent("man1/rentalctl.checkout.1").path], environment: Self.environment)
+        #expect(english.contains("EXIT STATUS") && english.contains(/77 +not allowed/) && english.contains(/65 +refused by a rule/), "\(english.suffix(900))")
+        for text in [checkout, english] { #expect(!text.contains("utility exits"), "\(text.suffix(400))") }
     }
 
     /// generate-manual drops every character that is not ASCII: scripts/manuals.sh carries them through, or
