@@ -37,14 +37,15 @@ mkdir -p "$out/man8" "$out/man1" "$out/ru/man1"
 perl -pi -e 's/ZzU([0-9A-F]{4,6})zZ/\\[u$1]/g' "$out"/man8/*.8 "$out"/man1/*.1 "$out"/ru/man1/*.1
 
 # mdoc's `.Ex -std` says only "exits 0 on success, and >0 if an error occurs" (in English on the Russian
-# pages too): each rentalctl page lists the statuses instead, as `rentalctl --help` words them (one list, in
-# RentalCtl.swift), in the page's language.
-statuses() { LANG=$1 LC_ALL= LC_MESSAGES= COLUMNS=1000 "$rentalctl" --help | grep -o "$2 [^.]*\." | cut -d' ' -f3-; }
+# pages too): each page lists the statuses instead, as the program's --help words them (one list each, in
+# RentalCtl.swift and Rentald.swift), in the page's language.
+statuses() { LANG=$2 LC_ALL= LC_MESSAGES= COLUMNS=1000 "$1" --help | grep -o "$3 [^.]*\." | cut -d' ' -f3-; }
 escaped() { printf '%s' "$1" | perl -CS -pe 's/([^\x00-\x7F])/sprintf("\\[u%04X]", ord($1))/ge'; }
-english=$(statuses C.UTF-8 "Exit status:")
-russian=$(escaped "$(statuses ru_RU.UTF-8 "Коды выхода:")")
+english=$(statuses "$rentalctl" C.UTF-8 "Exit status:")
+russian=$(escaped "$(statuses "$rentalctl" ru_RU.UTF-8 "Коды выхода:")")
+daemon=$(statuses "$rentald" C.UTF-8 "Exit status:")
 heading=$(escaped "КОДЫ ВЫХОДА")
-[[ $english == 0* && $russian == 0* ]] || { echo "manuals.sh: no exit statuses in rentalctl --help" >&2; exit 1; }
+[[ $english == 0* && $russian == 0* && $daemon == 0* ]] || { echo "manuals.sh: no exit statuses in --help" >&2; exit 1; }
 # "0 done; 64 bad arguments …; 77 not allowed." (Russian "0 — готово; …") as an mdoc list, a status a line.
 cat >"$work/statuses.pl" <<'PERL'
 s{^\.Sh "EXIT STATUS"$}{.Sh "$ENV{HEADING}"};
@@ -53,5 +54,6 @@ s{^\.Ex -std.*$}{
     join "\n", ".Bl -tag -width 4n -compact", @items, ".El"
 }e;
 PERL
+STATUSES=$daemon HEADING="EXIT STATUS" perl -pi "$work/statuses.pl" "$out"/man8/rentald.8
 STATUSES=$english HEADING="EXIT STATUS" perl -pi "$work/statuses.pl" "$out"/man1/*.1
 STATUSES=$russian HEADING=$heading perl -pi "$work/statuses.pl" "$out"/ru/man1/*.1

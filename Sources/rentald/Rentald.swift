@@ -12,7 +12,11 @@ struct Rentald: AsyncParsableCommand {
         abstract: "Serve the social rental points' inventory over a Unix socket.",
         discussion: """
             Without a configuration file and outside systemd, rentald runs in development mode: the store and \
-            the socket live under ./\(RentalPaths.developmentDirectory) in the working directory.
+            the socket live under ./\(RentalPaths.developmentDirectory) in the working directory. \
+            Exit status: 0 stopped cleanly, or --check-config and --restore done; 64 bad arguments; 71 the \
+            socket cannot be bound; 73 the state directory cannot be created; 74 the store cannot be opened or \
+            is damaged, or a restore was refused; 75 a daemon is serving (--restore); 78 the configuration is \
+            wrong (also a broken paper template, or a centre whose time zone the machine lacks).
             """,
         version: RentalVersion.current)
 

@@ -55,6 +55,8 @@ struct ManualTests {
         }
         let rentald = try await Spawn.run(["man", "-l", directory.appendingPathComponent("man8/rentald.8").path], environment: Self.environment)
         #expect(rentald.contains("RENTALD(8)") && rentald.contains("--check-config"), "\(rentald.prefix(400))")
+        #expect(rentald.contains(/78 +the configuration is wrong/) && rentald.contains(/74 +the store cannot be opened/)
+                && !rentald.contains("utility exits"), "\(rentald.suffix(900))")
         // The Russian page in any UTF-8 locale: the escapes do not depend on the reader's encoding.
         let checkout = try await Spawn.run(["man", "-l", directory.appendingPathComponent("ru/man1/rentalctl.checkout.1").path], environment: Self.environment)
         #expect(checkout.contains("rentalctl checkout — Выдать вещь семье.") && checkout.contains("Инвентарный номер вещи."), "\(checkout.prefix(600))")
