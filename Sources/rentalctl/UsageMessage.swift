@@ -2,8 +2,8 @@ import ArgumentParser
 
 /// ArgumentParser's messages about bad arguments, in the user's language: a value that is not of its kind
 /// names the argument and what a right one looks like (``BadValue``), without repeating the value (it may
-/// be a phone number); a missing argument or an unknown option is said in Russian under a Russian locale.
-/// The usage line itself stays as ArgumentParser writes it.
+/// be a phone number); a missing argument or an unknown option is said in Russian under a Russian locale,
+/// and so are help screens. Usage lines keep ArgumentParser's wording, for the command that refused.
 enum UsageMessage {
     /// The whole text for a parse or validation error: the message, the argument's help and the usage —
     /// of `command` when a parsed command's `run()` refused its arguments (ArgumentParser would show the
@@ -36,7 +36,9 @@ enum UsageMessage {
     }
 
     /// A help screen with ArgumentParser's own words in Russian (section headings, `--help` and `--version`,
-    /// defaults and value lists); the commands' texts are Russian already.
+    /// defaults and value lists); the commands' texts are Russian already. It also runs over the
+    /// `--experimental-dump-help` JSON that `generate-manual` reads, so the Russian man pages say
+    /// «Показать эту справку» too (only whole phrases inside strings change there).
     static func russianHelp(_ text: String) -> String {
         let headings = ["OVERVIEW: ": "ОПИСАНИЕ: ", "USAGE: ": "ЗАПУСК: ", "OPTIONS:": "ПАРАМЕТРЫ:", "ARGUMENTS:": "АРГУМЕНТЫ:",
                         "SUBCOMMANDS:": "КОМАНДЫ:"]

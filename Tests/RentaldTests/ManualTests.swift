@@ -60,6 +60,7 @@ struct ManualTests {
         // The Russian page in any UTF-8 locale: the escapes do not depend on the reader's encoding.
         let checkout = try await Spawn.run(["man", "-l", directory.appendingPathComponent("ru/man1/rentalctl.checkout.1").path], environment: Self.environment)
         #expect(checkout.contains("rentalctl checkout — Выдать вещь семье.") && checkout.contains("Инвентарный номер вещи."), "\(checkout.prefix(600))")
+        #expect(checkout.contains("Показать эту справку.") && !checkout.contains("Show help information."), "\(checkout.suffix(900))")
         let loans = try await Spawn.run(["man", "-l", directory.appendingPathComponent("ru/man1/rentalctl.loans.1").path], environment: Self.environment)
         #expect(loans.contains("(1–1000, по умолчанию 100)"), "\(loans)")
         // Exit statuses listed, a line each, in the page's language; not mdoc's English "utility exits 0".
