@@ -83,8 +83,13 @@ final class DaemonHarness: @unchecked Sendable {
         if useConfig { arguments += ["--config", configPath] }
         let process = try Spawn([Self.binary] + arguments + extra, outputPath: logPath)
         self.process = process
+        // 60 s, and at least 20 real attempts: when the test process itself is starved (dozens of daemons
+        // starting at once on 2 cores kept every test asleep past its deadline once, in CI), the daemon that
+        // came up meanwhile still gets asked, as Spawn.wait looks once more after its deadline.
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
+        var attempts = 0
+        while Date() < deadline || attempts < 20 {
+            attempts += 1
             if process.exitStatus != nil { throw HarnessError("rentald exited at start: \(self.log)") }
             if (try? await RentalClient(socketPath: socketPath, timeout: .seconds(5)).health()) != nil { return }
             try await Task.sleep(for: .milliseconds(50))
