@@ -8,10 +8,12 @@ extension RentalStore {
                _ details: [String: String] = [:]) throws {
         // What JSONEncoder with .sortedKeys writes (the trail's format since the first schema), by hand.
         let json = String(decoding: JSONBytes.object(details, escapingSlashes: true), as: UTF8.self)
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"))
-        let seq = (last?["seq"] as Int64? ?? 0) + 1
+        let last = try db.first("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1") { row in
+            (seq: try row[0] as Int64, hash: try row[1] as String?)
+        }
+        let seq = (last?.seq ?? 0) + 1
         let at = nowMillis
-        let hash = AuditChain.hash(previous: last?["hash"] ?? "", seq: seq, at: at, actor: who.name, action: action,
+        let hash = AuditChain.hash(previous: last?.hash ?? "", seq: seq, at: at, actor: who.name, action: action,
                                    entity: entity, key: key, details: json)
         try db.cachedStatement(
             sql: "INSERT INTO audit_event (seq, at, actor, action, entity, entity_key, details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

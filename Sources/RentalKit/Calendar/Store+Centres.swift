@@ -36,8 +36,8 @@ extension RentalStore {
     public func centres() async throws(RentalError) -> [Centre] {
         try await read { db in
             let closures = try Lookup.closuresByCentre(db)
-            return try Row.fetchAll(db.cachedStatement(sql: Lookup.centreSelect + " ORDER BY code")).map { row in
-                Lookup.centre(row, closures: closures[row[0]] ?? [])
+            return try db.all(Lookup.centreSelect + " ORDER BY code") { row in
+                try Lookup.centre(row, closures: closures[row[0]] ?? [])
             }
         }
     }

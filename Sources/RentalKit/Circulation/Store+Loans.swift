@@ -270,7 +270,7 @@ extension RentalStore {
         let now = clock.now()
         return try await read { db in
             let (sql, arguments) = try Self.loanListing(db, filter, now: now)
-            return try Lookup.loans(db.cachedStatement(sql: sql), arguments: arguments)
+            return try db.all(sql, arguments) { row in try Lookup.loan(row) }
         }
     }
 
@@ -320,17 +320,16 @@ extension RentalStore {
     /// The family's open loans, by id: each one's category and whether it is overdue today in its
     /// centre's zone.
     static func openLoans(_ db: Database, familyID: Int64, now: Date) throws -> [(id: Int64, category: String, overdue: Bool)] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+        var todayInZone: [String: LocalDate] = [:]  // a family's loans are mostly from one centre
+        return try db.all("""
             SELECT l.id, l.due_date, c.time_zone, t.category FROM loan l JOIN centre c ON c.id = l.centre_id
             JOIN unit u ON u.id = l.unit_id JOIN item_type t ON t.id = u.item_type_id
             WHERE l.family_id = ? AND l.state = 'open' ORDER BY l.id
-            """), arguments: [familyID])
-        var todayInZone: [String: LocalDate] = [:]  // a family's loans are mostly from one centre
-        return rows.map { row in
-            let zone: String = row[2]
+            """, [familyID]) { row in
+            let zone: String = try row[2]
             let today = todayInZone[zone] ?? LocalDate(now, in: Lookup.zone(zone))
             todayInZone[zone] = today
-            return (row[0], row[3], Lookup.date(row[1]) < today)
+            return try (row[0], row[3], Lookup.date(row[1]) < today)
         }
     }
 }

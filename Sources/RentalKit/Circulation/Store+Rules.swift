@@ -76,14 +76,14 @@ extension RentalStore {
     }
 
     static func allRules(_ db: Database) throws -> [LoanRule] {
-        try Row.fetchAll(db.cachedStatement(sql: """
+        try db.all("""
             SELECT r.id, c.code, r.category, t.code, r.period_count, r.period_unit, r.renewals_allowed, r.renewal_count,
                    r.renewal_unit, r.max_open_loans, r.max_open_loans_in_category, r.infant_age_limit_months,
                    r.count_open_days_only
             FROM loan_rule r
             LEFT JOIN centre c ON c.id = r.centre_id LEFT JOIN item_type t ON t.id = r.item_type_id
-            """)).map { row in
-            LoanRule(
+            """) { row in
+            try LoanRule(
                 id: row[0],
                 scope: RuleScope(centre: row[1], category: (row[2] as String?).flatMap(Category.init(rawValue:)), itemType: row[3]),
                 period: LoanPeriod(row[4], LoanPeriod.Unit(rawValue: row[5]) ?? .days),

@@ -114,17 +114,16 @@ extension RentalStore {
             condition += " AND r.family_id = (SELECT family_id FROM loan WHERE id = ?)"
             arguments = [id]
         }
-        let free = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT DISTINCT u.id, u.current_centre_id, u.item_type_id, u.inventory_number FROM reservation r
+        let free = try db.all("""
+            SELECT DISTINCT u.id, u.current_centre_id, u.item_type_id FROM reservation r
             JOIN unit u ON u.current_centre_id = r.centre_id AND u.item_type_id = r.item_type_id AND u.status = 'available'
             WHERE \(condition) ORDER BY u.current_centre_id, u.item_type_id, u.inventory_number
-            """), arguments: arguments)
+            """, arguments) { row in (unit: try row[0] as Int64, queue: [try row[1] as Int64, try row[2]]) }
         var held: [HeldFor] = []
         var noneEligible: Set<[Int64]> = []
-        for unit in free {
-            let queue: [Int64] = [unit[1], unit[2]]
+        for (unit, queue) in free {
             guard !noneEligible.contains(queue) else { continue }
-            if let hold = try assignHold(db, unitID: unit[0], who: who, now: now) {
+            if let hold = try assignHold(db, unitID: unit, who: who, now: now) {
                 held.append(hold)
             } else {
                 noneEligible.insert(queue)
@@ -232,29 +231,32 @@ extension RentalStore {
     func assignHold(_ db: Database, unitID: Int64, who: Principal, now: Date? = nil, preferring: Int64? = nil,
                     freed: FreedUnit? = nil) throws -> HeldFor? {
         let typeID: Int64, centreID: Int64, number: String
-        var row: Row?
+        var codes: (type: String, centre: String)?
         if let freed {
             guard !freed.type.recalled else { return nil }
             (typeID, centreID, number) = (freed.typeID, freed.centreID, freed.number)
         } else {
-            guard let found = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT u.status, u.item_type_id, u.current_centre_id, t.recalled, u.inventory_number, t.code, c.code
-                FROM unit u JOIN item_type t ON t.id = u.item_type_id JOIN centre c ON c.id = u.current_centre_id WHERE u.id = ?
-                """), arguments: [unitID]), found[0] as String == "available", !(found[3] as Bool) else { return nil }
-            (typeID, centreID, number, row) = (found[1], found[2], found[4], found)
+            guard let found = try db.first("""
+                SELECT u.item_type_id, u.current_centre_id, u.inventory_number, t.code, c.code
+                FROM unit u JOIN item_type t ON t.id = u.item_type_id JOIN centre c ON c.id = u.current_centre_id
+                WHERE u.id = ? AND u.status = 'available' AND NOT t.recalled
+                """, [unitID], { row in try (row[0] as Int64, row[1] as Int64, row[2] as String, row[3] as String, row[4] as String) })
+            else { return nil }
+            (typeID, centreID, number) = (found.0, found.1, found.2)
+            codes = (found.3, found.4)
         }
-        let candidates = try Row.fetchAll(db.cachedStatement(sql: """
+        let candidates = try db.all("""
             SELECT r.id, f.reference FROM reservation r JOIN family f ON f.id = r.family_id
             WHERE r.centre_id = ? AND r.item_type_id = ? AND r.state = 'waiting' ORDER BY r.id = ? DESC, r.id
-            """), arguments: [centreID, typeID, preferring ?? 0])
+            """, [centreID, typeID, preferring ?? 0]) { row in (id: try row[0] as Int64, family: try row[1] as String) }
         guard !candidates.isEmpty else { return nil }
         let now = now ?? clock.now()
-        let centre = try freed?.centre ?? Lookup.centre(db, row?[6] ?? "").centre
-        let type = try freed?.type ?? Lookup.itemType(db, row?[5] ?? "").itemType
+        let centre = try freed?.centre ?? Lookup.centre(db, codes?.centre ?? "").centre
+        let type = try freed?.type ?? Lookup.itemType(db, codes?.type ?? "").itemType
         let today = LocalDate(now, in: Lookup.zone(centre))
         for candidate in candidates {
-            let reservationID: Int64 = candidate[0]
-            let (familyID, family) = try Lookup.family(db, candidate[1])
+            let reservationID = candidate.id
+            let (familyID, family) = try Lookup.family(db, candidate.family)
             do {
                 _ = try Self.checkEligible(db, familyID: familyID, family: family, centre: centre, type: type, on: today,
                                            now: now, policy: policy)

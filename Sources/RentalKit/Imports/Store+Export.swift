@@ -35,18 +35,18 @@ extension RentalStore {
             case (.units, .json):
                 let rows = try Row.fetchCursor(db, sql: Lookup.unitSelect
                     + (centreID == nil ? "" : " WHERE u.home_centre_id = \(centreID ?? 0)") + " ORDER BY u.inventory_number")
-                try out.jsonArray(rows.map(Lookup.unit))
+                try out.jsonArray(rows.map { row in try Lookup.unit(row) })
             case (.families, .json):
                 let references = try String.fetchCursor(db, sql: Self.familyReferences)
                 try out.jsonArray(references.map { try Lookup.family(db, $0).family })
             case (.centres, .json):
                 let closures = try Lookup.closuresByCentre(db)
                 try out.jsonArray(try Row.fetchCursor(db, sql: Lookup.centreSelect + " ORDER BY code")
-                    .map { Lookup.centre($0, closures: closures[$0[0]] ?? []) })
+                    .map { row in try Lookup.centre(row, closures: closures[row[0]] ?? []) })
             case (.loans, .json):
                 let rows = try Row.fetchCursor(db, sql: Lookup.loanSelect
                     + (centreID == nil ? "" : " WHERE l.centre_id = \(centreID ?? 0)") + " ORDER BY l.id")
-                try out.jsonArray(rows.map(Lookup.loan))
+                try out.jsonArray(rows.map { row in try Lookup.loan(row) })
             }
             try out.flush()
         }
@@ -84,7 +84,7 @@ extension RentalStore {
     private static func centresCSV(_ db: Database, _ out: inout ExportSink) throws {
         try out.csvHeader(CSVColumn.columns(.centres).map(\.russian))
         for row in try Row.fetchAll(db, sql: Lookup.centreSelect + " ORDER BY code") {
-            let centre = Lookup.centre(row, closures: [])
+            let centre = try Lookup.centre(row, closures: [])
             try out.csvRow([centre.code, centre.name, centre.region, centre.timeZone, CSVValues.weekdays(centre.openDays)])
         }
     }
@@ -96,7 +96,7 @@ extension RentalStore {
             + (centreID == nil ? "" : " WHERE l.centre_id = ?") + " ORDER BY l.id", arguments: centreID.map { [$0] } ?? [])
         let zone = ZoneRules.utc
         while let row = try rows.next() {
-            let loan = Lookup.loan(row)
+            let loan = try Lookup.loan(row)
             let state = switch loan.state { case .open: "выдано"; case .returned: "возвращено"; case .lost: "утеряно" }
             try out.csvRow(["\(loan.id)", loan.inventoryNumber, loan.itemType, loan.family, loan.centre, CSVValues.date(loan.issuedOn),
                             CSVValues.date(loan.dueDate), "\(loan.renewals)", state,

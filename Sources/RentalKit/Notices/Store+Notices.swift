@@ -123,10 +123,11 @@ struct NoticeContext: Sendable {
     static func load(_ db: Database, centre: String?, schedule: NoticeSchedule, now: Date) throws -> ([Int64], NoticeContext) {
         var centres: [Int64: CentreDay] = [:]
         let closures = try Lookup.closuresByCentre(db)
-        for row in try Row.fetchAll(db.cachedStatement(sql: Lookup.centreSelect + " ORDER BY id")) {
-            let value = Lookup.centre(row, closures: closures[row[0]] ?? [])
+        for (id, value) in try db.all(Lookup.centreSelect + " ORDER BY id", [], { row in
+            (try row[0] as Int64, try Lookup.centre(row, closures: closures[row[0]] ?? []))
+        }) {
             guard centre == nil || value.code == centre else { continue }
-            centres[row["id"]] = CentreDay(value: value, today: LocalDate(now, in: Lookup.zone(value)))
+            centres[id] = CentreDay(value: value, today: LocalDate(now, in: Lookup.zone(value)))
         }
         if let centre, centres.isEmpty { throw RentalError(.centreNotFound, "no centre with code \(centre)") }
         var loans: [Int64] = []

@@ -30,7 +30,7 @@ extension RentalStore {
 
     /// The whole catalogue, by code.
     public func itemTypes() async throws(RentalError) -> [ItemType] {
-        try await read { db in try Row.fetchAll(db.cachedStatement(sql: Lookup.itemTypeSelect + " ORDER BY code")).map(Lookup.itemType) }
+        try await read { db in try db.all(Lookup.itemTypeSelect + " ORDER BY code") { row in try Lookup.itemType(row) } }
     }
 
     /// Recalls an item type (``recall(itemType:note:by:)``) or lifts the recall (``liftRecall(itemType:by:)``,

@@ -63,7 +63,7 @@ extension RentalStore {
             let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             arguments += [limit]
             return try Row.fetchAll(db, sql: Lookup.unitSelect + filter + " ORDER BY u.inventory_number LIMIT ?",
-                                    arguments: arguments).map(Lookup.unit)
+                                    arguments: arguments).map { row in try Lookup.unit(row) }
         }
     }
 

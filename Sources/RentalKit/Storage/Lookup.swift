@@ -27,10 +27,12 @@ enum Lookup {
         }
         sql += " ORDER BY first_day, id"
         var result: [Int64: [Closure]] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) {
-            guard let first = LocalDate(row[0] as String), let last = LocalDate(row[1] as String) else { continue }
-            result[row[5], default: []].append(
-                Closure(id: row[4], firstDay: first, lastDay: last, kind: Closure.Kind(rawValue: row[2]) ?? .other, note: row[3]))
+        for (centreID, closure) in try db.all(sql, arguments, { row -> (Int64, Closure?) in
+            guard let first = LocalDate(try row[0] as String), let last = LocalDate(try row[1] as String) else { return (0, nil) }
+            return try (row[5], Closure(id: row[4], firstDay: first, lastDay: last, kind: Closure.Kind(rawValue: row[2]) ?? .other,
+                                        note: row[3]))
+        }) {
+            if let closure { result[centreID, default: []].append(closure) }
         }
         return result
     }
@@ -39,20 +41,23 @@ enum Lookup {
     static let centreSelect = "SELECT id, code, name, region, time_zone, open_days FROM centre"
 
     /// A centre from a row of ``centreSelect``.
-    static func centre(_ row: Row, closures: [Closure]) -> Centre {
-        Centre(code: row[1], name: row[2], region: row[3], timeZone: row[4], openDays: days(row[5]), closures: closures)
+    static func centre(_ row: some ColumnReading, closures: [Closure]) throws -> Centre {
+        try Centre(code: row[1], name: row[2], region: row[3], timeZone: row[4], openDays: days(row[5]), closures: closures)
     }
 
     static func centre(_ db: Database, _ code: String) throws -> (id: Int64, centre: Centre) {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: centreSelect + " WHERE code = ?"), arguments: [code]) else {
+        guard let (id, centre) = try db.first(centreSelect + " WHERE code = ?", [code], { row in
+            (try row[0] as Int64, try centre(row, closures: []))
+        }) else {
             throw RentalError(.centreNotFound, "no centre with code \(code)")
         }
-        let id: Int64 = row[0]
-        return (id, centre(row, closures: try closuresByCentre(db, centreID: id)[id] ?? []))
+        var withClosures = centre
+        withClosures.closures = try closuresByCentre(db, centreID: id)[id] ?? []
+        return (id, withClosures)
     }
 
     static func centreID(_ db: Database, _ code: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM centre WHERE code = ?"), arguments: [code]) else {
+        guard let id = try db.first("SELECT id FROM centre WHERE code = ?", [code], { row in try row[0] as Int64 }) else {
             throw RentalError(.centreNotFound, "no centre with code \(code)")
         }
         return id
@@ -78,17 +83,17 @@ enum Lookup {
         """
 
     /// An item type from a row of ``itemTypeSelect``.
-    static func itemType(_ row: Row) -> ItemType {
-        ItemType(code: row[1], name: row[2], category: Category(rawValue: row[3]) ?? .other,
+    static func itemType(_ row: some ColumnReading) throws -> ItemType {
+        try ItemType(code: row[1], name: row[2], category: Category(rawValue: row[3]) ?? .other,
                  sanitiseAfterReturn: row[4], safetyCheckDays: row[5], infantAgeLimitMonths: row[6], recalled: row[7],
                  recallNote: row[8])
     }
 
     static func itemType(_ db: Database, _ code: String) throws -> (id: Int64, itemType: ItemType) {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: itemTypeSelect + " WHERE code = ?"), arguments: [code]) else {
+        guard let found = try db.first(itemTypeSelect + " WHERE code = ?", [code], { row in (try row[0] as Int64, try itemType(row)) }) else {
             throw RentalError(.itemTypeNotFound, "no item type with code \(code)")
         }
-        return (row[0], itemType(row))
+        return found
     }
 
     // MARK: Units
@@ -105,8 +110,8 @@ enum Lookup {
         """
 
     /// A unit from a row of ``unitSelect``.
-    static func unit(_ row: Row) -> RentalUnit {
-        RentalUnit(inventoryNumber: row[1], itemType: row[2], homeCentre: row[3], currentCentre: row[4], transitTo: row[5],
+    static func unit(_ row: some ColumnReading) throws -> RentalUnit {
+        try RentalUnit(inventoryNumber: row[1], itemType: row[2], homeCentre: row[3], currentCentre: row[4], transitTo: row[5],
                    status: UnitStatus(rawValue: row[6]) ?? .retired,
                    condition: Condition(rawValue: row[7]) ?? .fair,
                    acquiredOn: (row[8] as String?).flatMap(LocalDate.init),
@@ -116,35 +121,35 @@ enum Lookup {
 
     static func unit(_ db: Database, _ inventoryNumber: String) throws -> (id: Int64, unit: RentalUnit) {
         let number = try Validate.identifier(inventoryNumber, field: "inventoryNumber")
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: unitSelect + " WHERE u.inventory_number = ?"), arguments: [number]) else {
+        guard let found = try db.first(unitSelect + " WHERE u.inventory_number = ?", [number], { row in (try row[0] as Int64, try unit(row)) }) else {
             throw RentalError(.unitNotFound, "no unit with inventory number \(number)")
         }
-        return (row[0], unit(row))
+        return found
     }
 
     // MARK: Families
 
     static func family(_ db: Database, _ reference: String) throws -> (id: Int64, family: Family) {
         let ref = try Validate.identifier(reference, field: "family")
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+        guard let (id, family) = try db.first("""
             SELECT id, reference, contact_surname, contact_given_names, phone, address, low_income_until, social_contract,
                    consent_on, status
             FROM family WHERE reference = ?
-            """), arguments: [ref]) else {
+            """, [ref], { row in
+                try (row[0] as Int64, Family(
+                    reference: row[1], contactSurname: row[2], contactGivenNames: row[3], phone: row[4], address: row[5],
+                    lowIncomeUntil: date(row[6]), socialContract: row[7],
+                    consentOn: (row[8] as String?).flatMap(LocalDate.init), children: [],
+                    status: FamilyStatus(rawValue: row[9]) ?? .suspended))
+            }) else {
             // Not repeated: staff may have typed a surname or a phone number where the reference belongs.
             throw RentalError(.familyNotFound, "no family with that reference")
         }
-        let id: Int64 = row[0]
-        let children = try Row.fetchAll(db.cachedStatement(sql: "SELECT birth_date, expected FROM child WHERE family_id = ? ORDER BY birth_date"),
-                                        arguments: [id]).compactMap { child in
-            LocalDate(child[0] as String).map { Child(birthDate: $0, expected: child[1]) }
-        }
-        let family = Family(
-            reference: row[1], contactSurname: row[2], contactGivenNames: row[3], phone: row[4], address: row[5],
-            lowIncomeUntil: date(row[6]), socialContract: row[7],
-            consentOn: (row[8] as String?).flatMap(LocalDate.init), children: children,
-            status: FamilyStatus(rawValue: row[9]) ?? .suspended)
-        return (id, family)
+        var withChildren = family
+        withChildren.children = try db.all("SELECT birth_date, expected FROM child WHERE family_id = ? ORDER BY birth_date", [id]) { child in
+            try LocalDate(child[0] as String).map { Child(birthDate: $0, expected: try child[1]) }
+        }.compactMap { $0 }
+        return (id, withChildren)
     }
 
     // MARK: Loans
@@ -163,8 +168,8 @@ enum Lookup {
         """
 
     /// A loan from a row of ``loanSelect``.
-    static func loan(_ row: Row) -> Loan {
-        Loan(id: row[0], inventoryNumber: row[1], itemType: row[2], family: row[3], centre: row[4], issuedBy: row[5],
+    static func loan(_ row: some ColumnReading) throws -> Loan {
+        try Loan(id: row[0], inventoryNumber: row[1], itemType: row[2], family: row[3], centre: row[4], issuedBy: row[5],
              issuedAt: RentalStore.date(millis: row[6]),
              issuedOn: date(row[7]),
              backdated: row[8],
@@ -176,24 +181,16 @@ enum Lookup {
              returnNote: row[16])
     }
 
-    /// Loans from a statement selecting ``loanSelect``'s columns, each decoded from the live statement
-    /// (a fetched `Row` would copy every column first).
-    static func loans(_ statement: Statement, arguments: StatementArguments) throws -> [Loan] {
-        try LoanRecord.fetchAll(statement, arguments: arguments).map(\.loan)
-    }
-
-    private struct LoanRecord: FetchableRecord {
-        let loan: Loan
-
-        init(row: Row) {
-            loan = Lookup.loan(row)
-        }
+    /// Loans selected by ``loanSelect`` followed by `rest` (conditions and order), each decoded from the
+    /// live statement.
+    static func loans(_ db: Database, _ rest: String, _ arguments: StatementArguments) throws -> [Loan] {
+        try db.all(loanSelect + rest, arguments) { row in try loan(row) }
     }
 
     static func loan(_ db: Database, id: Int64) throws -> Loan {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: loanSelect + " WHERE l.id = ?"), arguments: [id]) else {
+        guard let found = try db.first(loanSelect + " WHERE l.id = ?", [id], { row in try loan(row) }) else {
             throw RentalError(.loanNotFound, "no loan with id \(id)")
         }
-        return loan(row)
+        return found
     }
 }

@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import Testing
+@testable import RentalKit
+
+@Suite("Rows read by position")
+struct ColumnsTests {
+    private func database() throws -> DatabaseQueue {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: """
+                CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, note TEXT, flag INTEGER);
+                INSERT INTO t VALUES (1, 'Кроватка', NULL, 1), (2, 'Чайник', 'с отметкой', 0), (3, 'Утюг', NULL, 0);
+                """)
+        }
+        return queue
+    }
+
+    @Test func readsTheSameValuesAsGRDBRows() throws {
+        try database().read { db in
+            let sql = "SELECT id, name, note, flag FROM t WHERE id >= ? ORDER BY id"
+            let byPosition = try db.all(sql, [2]) { row in
+                try "\(row[0] as Int64) \(row[1] as String) \(row[2] as String? ?? "-") \(row[3] as Bool)"
+            }
+            let byRow = try Row.fetchAll(db, sql: sql, arguments: [2]).map { row in
+                "\(row[0] as Int64) \(row[1] as String) \(row[2] as String? ?? "-") \(row[3] as Bool)"
+            }
+            #expect(byPosition == ["2 Чайник с отметкой false", "3 Утюг - false"])
+            #expect(byPosition == byRow)
+            let first = try db.first(sql, [1]) { row in try row[1] as String }
+            let none = try db.first(sql, [9]) { row in try row[1] as String }
+            #expect(first == "Кроватка")
+            #expect(none == nil)
+        }
+    }
+
+    @Test("a NULL read as a non-optional value is an error naming the column, not a crash, and the statement is reusable")
+    func nullIsAnError() throws {
+        try database().read { db in
+            let sql = "SELECT note FROM t WHERE id = ?"
+            let error = #expect(throws: DatabaseError.self) {
+                try db.first(sql, [1]) { row in try row[0] as String }
+            }
+            #expect(error?.message == "column 0 is NULL, not String")
+            let reused = try db.first(sql, [2]) { row in try row[0] as String }
+            #expect(reused == "с отметкой")
+        }
+    }
+
+    @Test func stopsAfterTheFirstRowAndResets() throws {
+        try database().read { db in
+            let sql = "SELECT id FROM t ORDER BY id"
+            let first = try db.first(sql) { row in try row[0] as Int64 }
+            let all = try db.all(sql) { row in try row[0] as Int64 }
+            #expect(first == 1)
+            #expect(all == [1, 2, 3])
+        }
+    }
+}
