@@ -55,12 +55,13 @@ struct CheckoutFigures {
                 let daemon = try Daemon(binary: options.rentald, directory: directory, stateDirectory: directory + "/state",
                                         groupCommit: setting)
                 readyTimes.append(daemon.readySeconds)
-                let cpuBefore = daemon.process.cpuSeconds()
+                let cpuBefore = daemon.process.cpuSeconds(), clientCPUBefore = ChildProcess.ownCPUSeconds()
                 var result = try Load.run(socket: daemon.socket, clients: count, seconds: options.checkoutSeconds, expect: 201) { client, index in
                     let unit = client + index * count
                     return unit < store.units ? Self.checkout(unit) : nil
                 }
                 result.cpuSeconds = daemon.process.cpuSeconds() - cpuBefore
+                result.clientCPUSeconds = ChildProcess.ownCPUSeconds() - clientCPUBefore
                 guard result.ok > 0 else {
                     throw BenchError("no checkout succeeded through the daemon (\(setting), \(count) clients): \(result.firstFailure ?? "?")")
                 }
@@ -113,6 +114,17 @@ struct CheckoutFigures {
                            measured: "\(Format.millis(result.cpuPerRequest)) (CPU-bound ceiling on \(Int(cores)) cores: \(Format.rate(ceiling)))",
                            baseline: "raw SQLite: \(Format.millis(rawCPUPerOp)) per checkout",
                            ratio: Format.ratio(result.cpuPerRequest / rawCPUPerOp)))
+                if count == clients.last, setting == .on, result.ok > 0 {
+                    // The load clients share the 2 cores: what daemon and clients together allow.
+                    let clientCPU = result.clientCPUSeconds / Double(result.ok)
+                    let shared = cores / (result.cpuPerRequest + clientCPU)
+                    let raw = rawNext[setting]?[count]?.rate ?? 0
+                    record(Row("  CPU-bound ceiling with the load clients on the same cores, \(count) clients, group commit on",
+                               measured: "\(Format.rate(shared)) (rentald \(Int((result.cpuPerRequest * 1e6).rounded())) µs"
+                                   + " + clients \(Int((clientCPU * 1e6).rounded())) µs of CPU per checkout)",
+                               baseline: "raw SQLite, run just before: \(Format.rate(raw))",
+                               ratio: raw > 0 ? Format.ratio(shared / raw) : "—"))
+                }
             }
         }
         if !settings.contains(.on) {
@@ -133,25 +145,41 @@ struct CheckoutFigures {
         let first = settings[0]
         let checkoutRates = clients.reduce(into: [Int: Double]()) { $0[$1] = rates[first]?[$1]?.rate ?? 0 }
         try compare("POST /v1/loans" + (first == .off ? " (group commit off)" : ""), response: checkoutResponse,
-                    daemonRates: checkoutRates, name: "post") { _, index in Self.checkout(index) }
+                    daemonRates: checkoutRates, name: "post", commitRate: spread.median) { _, index in Self.checkout(index) }
         try compare("GET /v1/loans/{id} (a read: no fsync)", response: readResponse, daemonRates: readRates, name: "get") { _, index in
             HTTPConnection.request("GET", "/v1/loans/\(index % 1000 + 1)")
         }
     }
 
     /// Rows comparing the daemon's round trips with the raw socket server answering `response`.
-    private func compare(_ label: String, response: [UInt8], daemonRates: [Int: Double], name: String,
+    /// With `commitRate` (raw SQLite's durable commits per second), also the floor of one client's
+    /// durable checkouts on this design: a raw commit plus a round trip through the HTTP server alone,
+    /// one after the other, with nothing else.
+    private func compare(_ label: String, response: [UInt8], daemonRates: [Int: Double], name: String, commitRate: Double? = nil,
                          request: @escaping @Sendable (Int, Int) -> [UInt8]) throws {
         guard !response.isEmpty else { return }
         let server = try FixedServerProcess(options: options, response: response, name: name)
         defer { server.stop() }
+        // rentald's HTTP server alone, answering the same body: the most any route can reach on it.
+        let floor = try FixedServerProcess(options: options, response: response, name: name + "-http", rentald: options.rentald)
+        defer { floor.stop() }
         let status = Int(String(decoding: response.dropFirst(9).prefix(3), as: UTF8.self)) ?? 200
         for count in options.clientCounts {
             let result = try Load.run(socket: server.socket, clients: count, seconds: options.socketSeconds, expect: status, request: request)
+            let http = try Load.run(socket: floor.socket, clients: count, seconds: options.socketSeconds, expect: 200, request: request)
             let daemonRate = daemonRates[count] ?? 0
             record(Row("\(label) round trips/s, \(count) client\(count == 1 ? "" : "s"): rentald vs raw socket (same \(response.count) B answer)",
                        measured: Format.rate(daemonRate), baseline: "raw socket server: \(Format.rate(result.rate))",
                        ratio: Format.ratio(daemonRate / result.rate)))
+            record(Row("  rentald's HTTP server alone (no route, no store: the floor), \(count) client\(count == 1 ? "" : "s")",
+                       measured: Format.rate(http.rate), baseline: "raw socket server: \(Format.rate(result.rate))",
+                       ratio: Format.ratio(http.rate / result.rate)))
+            if count == 1, let commitRate, http.rate > 0 {
+                let floor = 1 / (1 / commitRate + 1 / http.rate)
+                record(Row("  durable checkout's floor, 1 client: a raw commit, then a round trip through that HTTP server alone",
+                           measured: Format.rate(floor), baseline: "raw SQLite, median of the runs: \(Format.rate(commitRate))",
+                           ratio: Format.ratio(floor / commitRate)))
+            }
         }
     }
 }
@@ -161,16 +189,19 @@ final class FixedServerProcess {
     let process: ChildProcess
     let socket: String
 
-    init(options: BenchOptions, response: [UInt8], name: String) throws {
+    /// Starts the raw server, or with `rentald`, that daemon's HTTP server alone (`--answer-fixed`).
+    init(options: BenchOptions, response: [UInt8], name: String, rentald: String? = nil) throws {
         let responseFile = options.work + "/fixed-\(name).http"
         let ready = options.work + "/fixed-\(name).ready"
-        socket = options.work + "/fixed-\(name).sock"
+        let socket = options.work + "/fixed-\(name).sock"
+        self.socket = socket
         try Data(response).write(to: URL(fileURLWithPath: responseFile))
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        process = try ChildProcess([executable, "serve-fixed", "--socket", socket, "--response", responseFile, "--ready", ready],
-                                   output: options.work + "/fixed-\(name).log")
+        let arguments = rentald.map { [$0, "--answer-fixed", responseFile, "--socket", socket] }
+            ?? [executable, "serve-fixed", "--socket", socket, "--response", responseFile, "--ready", ready]
+        process = try ChildProcess(arguments, output: options.work + "/fixed-\(name).log")
         let deadline = Monotonic.now() + 10
-        while !FileManager.default.fileExists(atPath: ready) {
+        while !Self.isReady(rentald == nil ? .file(ready) : .answering(socket)) {
             if process.exitStatus != nil || Monotonic.now() > deadline {
                 throw BenchError("the raw socket server did not start: \(Daemon.tail(options.work + "/fixed-\(name).log"))")
             }
@@ -179,4 +210,17 @@ final class FixedServerProcess {
     }
 
     func stop() { process.stop(seconds: 5) }
+
+    private enum Readiness { case file(String), answering(String) }
+
+    /// The raw server touches its ready file; rentald is ready when its socket accepts a connection.
+    private static func isReady(_ readiness: Readiness) -> Bool {
+        switch readiness {
+        case .file(let path): return FileManager.default.fileExists(atPath: path)
+        case .answering(let socket):
+            guard let fd = try? UnixSocket.connect(socket) else { return false }
+            close(fd)
+            return true
+        }
+    }
 }

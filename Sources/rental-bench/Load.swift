@@ -16,6 +16,8 @@ struct LoadResult: Sendable {
     var firstFailure: String?
     /// CPU seconds the server used during the run (0 when not measured).
     var cpuSeconds = 0.0
+    /// CPU seconds the load clients (this process) used during the run (0 when not measured).
+    var clientCPUSeconds = 0.0
     /// One complete response as received (to give the raw server the same bytes).
     var sampleResponse: [UInt8] = []
 

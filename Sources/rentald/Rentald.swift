@@ -41,6 +41,11 @@ struct Rentald: AsyncParsableCommand {
     @Flag(name: .long, help: ArgumentHelp("Print the API's route table as JSON lines and exit.", visibility: .hidden))
     var routes = false
 
+    @Option(name: .customLong("answer-fixed"),
+            help: ArgumentHelp("Benchmark floor: serve --socket with the HTTP server alone, answering every request with this file's body.",
+                               valueName: "file", visibility: .hidden))
+    var answerFixed: String?
+
     func validate() throws {
         for (name, value) in [("--socket", socket), ("--state-dir", stateDir), ("--config", config)] {
             if let value, value.isEmpty { throw ValidationError("\(name) must not be empty") }
@@ -50,6 +55,13 @@ struct Rentald: AsyncParsableCommand {
     func run() async throws {
         if routes {
             for route in Routes.all { print(route.description) }
+            return
+        }
+        if let answerFixed {
+            guard let socket else { throw ValidationError("--answer-fixed needs --socket") }
+            let fd = try ListenSocket.bind(path: socket, mode: 0o600, group: nil)
+            try await HTTPServer(fd: fd, limits: DaemonConfig.Limits(), handler: FixedAnswer(file: answerFixed),
+                                 logger: Logger(label: "rentald.answer-fixed")).run()
             return
         }
         let settings: Settings
