@@ -15,9 +15,8 @@ extension RentalStore {
         let at = nowMillis
         let hash = AuditChain.hash(previous: last?.hash ?? "", seq: seq, at: at, actor: who.name, action: action,
                                    entity: entity, key: key, details: json)
-        try db.cachedStatement(
-            sql: "INSERT INTO audit_event (seq, at, actor, action, entity, entity_key, details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [seq, at, who.name, action, entity, key, json, hash])
+        try db.run("INSERT INTO audit_event (seq, at, actor, action, entity, entity_key, details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   seq, at, who.name, action, entity, key, json, hash)
     }
 
     /// Recomputes the audit trail's hash chain and reports the first event that does not match (changed,

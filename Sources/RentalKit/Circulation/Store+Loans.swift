@@ -34,9 +34,8 @@ extension RentalStore {
         let issueInstant = backdated ? (issuedAt ?? now) : now
         let policy = self.policy
         return try await write { db in
-            if let requestKey, let earlier = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT id FROM loan WHERE issued_by = ? AND request_key = ?"),
-                arguments: [who.name, requestKey]) {
+            if let requestKey, let earlier = try db.first("SELECT id FROM loan WHERE issued_by = ? AND request_key = ?",
+                                                          binding: who.name, requestKey, read: { row in try row[0] as Int64 }) {
                 let loan = try Lookup.loan(db, id: earlier)
                 let sameRequest = loan.centre == centreCode
                     && loan.family == (try? Validate.identifier(reference, field: "family"))
@@ -78,15 +77,14 @@ extension RentalStore {
                                               on: issuedOn, now: now, policy: policy)
 
             let due = try centre.calendar.dueDate(issuedOn: issuedOn, period: rule.period)
-            try db.cachedStatement(sql: """
+            try db.run("""
                 INSERT INTO loan (unit_id, family_id, centre_id, issued_by, issued_at, issued_on, backdated, due_date,
                                   request_key)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [unitID, familyID, centreID, who.name, RentalStore.millis(issueInstant),
-                                 issuedOn.description, backdated, due.description, requestKey])
+                """, unitID, familyID, centreID, who.name, RentalStore.millis(issueInstant), issuedOn.description, backdated,
+                       due.description, requestKey)
             let loanID = db.lastInsertedRowID
-            try db.cachedStatement(sql: "UPDATE unit SET status = 'on_loan' WHERE id = ? AND status IN ('available', 'held')")
-                .execute(arguments: [unitID])
+            try db.run("UPDATE unit SET status = 'on_loan' WHERE id = ? AND status IN ('available', 'held')", unitID)
             try self.fulfilReservation(db, hold: hold?.id, familyID: familyID, typeID: typeID, centreID: centreID,
                                        loanID: loanID, who: who)
             var details = ["unit": unit.inventoryNumber, "family": family.reference, "centre": centre.code,
@@ -207,13 +205,13 @@ extension RentalStore {
             let next: UnitStatus = condition == .damaged ? .inRepair : type.sanitiseAfterReturn ? .sanitising : .available
             let issuing = loan.centre == centre.code ? centre : try Lookup.centre(db, loan.centre).centre
             let wasOverdue = loan.isOverdue(on: LocalDate(self.clock.now(), in: Lookup.zone(issuing)))
-            try db.cachedStatement(sql: """
+            try db.run("""
                 UPDATE loan SET state = 'returned', closed_at = ?, closed_by = ?, returned_to_centre_id = ?,
                     return_condition = ?, return_note = ?
                 WHERE id = ?
-                """).execute(arguments: [self.nowMillis, who.name, centreID, condition.rawValue, note, loanID])
-            try db.cachedStatement(sql: "UPDATE unit SET status = ?, condition = ?, current_centre_id = ? WHERE id = ?").execute(
-                           arguments: [next.rawValue, condition.rawValue, centreID, unitID])
+                """, self.nowMillis, who.name, centreID, condition.rawValue, note, loanID)
+            try db.run("UPDATE unit SET status = ?, condition = ?, current_centre_id = ? WHERE id = ?",
+                       next.rawValue, condition.rawValue, centreID, unitID)
             try self.audit(db, who, "loan.return", "loan", "\(loanID)", [
                 "unit": unit.inventoryNumber, "centre": centre.code, "condition": condition.rawValue,
                 "unitStatus": next.rawValue, "overdue": wasOverdue ? "yes" : "no",
@@ -270,7 +268,7 @@ extension RentalStore {
         let now = clock.now()
         return try await read { db in
             let (sql, arguments) = try Self.loanListing(db, filter, now: now)
-            return try db.all(sql, arguments) { row in try Lookup.loan(row) }
+            return try db.all(sql, arguments: arguments) { row in try Lookup.loan(row) }
         }
     }
 
@@ -325,7 +323,7 @@ extension RentalStore {
             SELECT l.id, l.due_date, c.time_zone, t.category FROM loan l JOIN centre c ON c.id = l.centre_id
             JOIN unit u ON u.id = l.unit_id JOIN item_type t ON t.id = u.item_type_id
             WHERE l.family_id = ? AND l.state = 'open' ORDER BY l.id
-            """, [familyID]) { row in
+            """, binding: familyID) { row in
             let zone: String = try row[2]
             let today = todayInZone[zone] ?? LocalDate(now, in: Lookup.zone(zone))
             todayInZone[zone] = today

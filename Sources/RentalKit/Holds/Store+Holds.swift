@@ -118,7 +118,7 @@ extension RentalStore {
             SELECT DISTINCT u.id, u.current_centre_id, u.item_type_id FROM reservation r
             JOIN unit u ON u.current_centre_id = r.centre_id AND u.item_type_id = r.item_type_id AND u.status = 'available'
             WHERE \(condition) ORDER BY u.current_centre_id, u.item_type_id, u.inventory_number
-            """, arguments) { row in (unit: try row[0] as Int64, queue: [try row[1] as Int64, try row[2]]) }
+            """, arguments: arguments) { row in (unit: try row[0] as Int64, queue: [try row[1] as Int64, try row[2]]) }
         var held: [HeldFor] = []
         var noneEligible: Set<[Int64]> = []
         for (unit, queue) in free {
@@ -154,11 +154,10 @@ extension RentalStore {
 
     /// The open hold on a unit, if any.
     static func holdOf(_ db: Database, unitID: Int64) throws -> HeldFor? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+        try db.first("""
             SELECT r.id, f.reference, r.pickup_by FROM reservation r JOIN family f ON f.id = r.family_id
             WHERE r.held_unit_id = ? AND r.state = 'held'
-            """), arguments: [unitID]) else { return nil }
-        return HeldFor(id: row[0], family: row[1], pickupBy: Lookup.date(row[2]))
+            """, binding: unitID) { row in try HeldFor(id: row[0], family: row[1], pickupBy: Lookup.date(row[2])) }
     }
 
     /// After a checkout: closes the family's open reservation for the type at the centre as fulfilled
@@ -169,17 +168,16 @@ extension RentalStore {
         var heldElsewhere: Int64?
         var id = hold
         if id == nil {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            guard let open = try db.first("""
                 SELECT id, held_unit_id FROM reservation
                 WHERE family_id = ? AND item_type_id = ? AND centre_id = ? AND state IN ('waiting', 'held')
-                """), arguments: [familyID, typeID, centreID]) else { return }
-            id = row[0]
-            heldElsewhere = row[1]
+                """, binding: familyID, typeID, centreID, read: { row in (id: try row[0] as Int64, held: try row[1] as Int64?) })
+            else { return }
+            (id, heldElsewhere) = (open.id, open.held)
         }
         guard let id else { return }
-        try db.cachedStatement(sql: """
-            UPDATE reservation SET state = 'fulfilled', closed_at = ?, loan_id = ?, skip_reason = NULL WHERE id = ?
-            """).execute(arguments: [nowMillis, loanID, id])
+        try db.run("UPDATE reservation SET state = 'fulfilled', closed_at = ?, loan_id = ?, skip_reason = NULL WHERE id = ?",
+                   nowMillis, loanID, id)
         try audit(db, who, "reservation.fulfil", "reservation", "\(id)", ["loan": "\(loanID)"])
         if let heldElsewhere {
             try db.cachedStatement(sql: "UPDATE unit SET status = 'available' WHERE id = ? AND status = 'held'")
@@ -240,7 +238,7 @@ extension RentalStore {
                 SELECT u.item_type_id, u.current_centre_id, u.inventory_number, t.code, c.code
                 FROM unit u JOIN item_type t ON t.id = u.item_type_id JOIN centre c ON c.id = u.current_centre_id
                 WHERE u.id = ? AND u.status = 'available' AND NOT t.recalled
-                """, [unitID], { row in try (row[0] as Int64, row[1] as Int64, row[2] as String, row[3] as String, row[4] as String) })
+                """, binding: unitID, read: { row in try (row[0] as Int64, row[1] as Int64, row[2] as String, row[3] as String, row[4] as String) })
             else { return nil }
             (typeID, centreID, number) = (found.0, found.1, found.2)
             codes = (found.3, found.4)
@@ -248,7 +246,7 @@ extension RentalStore {
         let candidates = try db.all("""
             SELECT r.id, f.reference FROM reservation r JOIN family f ON f.id = r.family_id
             WHERE r.centre_id = ? AND r.item_type_id = ? AND r.state = 'waiting' ORDER BY r.id = ? DESC, r.id
-            """, [centreID, typeID, preferring ?? 0]) { row in (id: try row[0] as Int64, family: try row[1] as String) }
+            """, binding: centreID, typeID, preferring ?? 0) { row in (id: try row[0] as Int64, family: try row[1] as String) }
         guard !candidates.isEmpty else { return nil }
         let now = now ?? clock.now()
         let centre = try freed?.centre ?? Lookup.centre(db, codes?.centre ?? "").centre
@@ -267,15 +265,13 @@ extension RentalStore {
             }
             let days = max(0, policy.holdPickupOpenDays)
             let pickupBy = (try? centre.calendar.openDay(days, after: today)) ?? today.adding(days: days)
-            try db.cachedStatement(sql: """
+            try db.run("""
                 UPDATE reservation SET state = 'held', held_unit_id = ?, held_at = ?, pickup_by = ?, skip_reason = NULL
                 WHERE id = ?
-                """).execute(arguments: [unitID, Self.millis(now), pickupBy.description, reservationID])
-            try db.cachedStatement(sql: """
-                UPDATE unit SET status = 'held', sent_by = NULL, sent_at = NULL, transfer_reservation_id = NULL WHERE id = ?
-                """).execute(arguments: [unitID])
-            try db.cachedStatement(sql: "INSERT INTO circulation_notice (kind, reservation_id, at) VALUES ('hold-ready', ?, ?)")
-                .execute(arguments: [reservationID, Self.millis(now)])
+                """, unitID, Self.millis(now), pickupBy.description, reservationID)
+            try db.run("UPDATE unit SET status = 'held', sent_by = NULL, sent_at = NULL, transfer_reservation_id = NULL WHERE id = ?",
+                       unitID)
+            try db.run("INSERT INTO circulation_notice (kind, reservation_id, at) VALUES ('hold-ready', ?, ?)", reservationID, Self.millis(now))
             try audit(db, who, "reservation.hold", "reservation", "\(reservationID)",
                       ["unit": number, "family": family.reference, "centre": centre.code, "pickupBy": pickupBy.description])
             return HeldFor(id: reservationID, family: family.reference, pickupBy: pickupBy)

@@ -123,7 +123,7 @@ struct NoticeContext: Sendable {
     static func load(_ db: Database, centre: String?, schedule: NoticeSchedule, now: Date) throws -> ([Int64], NoticeContext) {
         var centres: [Int64: CentreDay] = [:]
         let closures = try Lookup.closuresByCentre(db)
-        for (id, value) in try db.all(Lookup.centreSelect + " ORDER BY id", [], { row in
+        for (id, value) in try db.all(Lookup.centreSelect + " ORDER BY id", read: { row in
             (try row[0] as Int64, try Lookup.centre(row, closures: closures[row[0]] ?? []))
         }) {
             guard centre == nil || value.code == centre else { continue }

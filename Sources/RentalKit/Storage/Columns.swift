@@ -1,6 +1,11 @@
 import GRDB
 import GRDBSQLite
 
+// Reads and writes of the operations' own statements, straight through SQLite's C API on GRDB's cached
+// statements. Both skip GRDB's bookkeeping around a statement (database observation, which the store does not
+// use; schema-cache invalidation, which these statements never need): every statement that begins or ends a
+// transaction or changes the schema still goes through GRDB.
+
 /// What the store's decoders read a row from, column by position: a GRDB `Row` (listings, exports), or
 /// ``Columns`` (the lookups of every circulation operation).
 protocol ColumnReading {
@@ -42,37 +47,78 @@ struct Columns: ColumnReading {
 }
 
 extension Database {
-    /// Runs a cached statement and reads its first row by position; nil when it has no row.
-    func first<T>(_ sql: String, _ arguments: StatementArguments = [], _ read: (Columns) throws -> T) throws -> T? {
+    /// Runs a cached statement with `values` bound by position (`?1`, `?2`, …) and reads its first row;
+    /// nil when it has no row.
+    func first<T, each Value: StatementBinding>(_ sql: String, binding values: repeat each Value,
+                                                read: (Columns) throws -> T) throws -> T? {
         var result: T?
-        try eachRow(sql, arguments) { columns in
+        try steps(sql, bound(sql, repeat each values)) { columns in
             result = try read(columns)
             return false
         }
         return result
     }
 
-    /// Runs a cached statement and reads every row by position.
-    func all<T>(_ sql: String, _ arguments: StatementArguments = [], _ read: (Columns) throws -> T) throws -> [T] {
+    /// Runs a cached statement with `values` bound by position and reads every row.
+    func all<T, each Value: StatementBinding>(_ sql: String, binding values: repeat each Value,
+                                              read: (Columns) throws -> T) throws -> [T] {
+        try all(sql, statement: bound(sql, repeat each values), read: read)
+    }
+
+    /// Runs a cached statement with arguments assembled at run time (a listing's filters) and reads every row.
+    func all<T>(_ sql: String, arguments: StatementArguments, read: (Columns) throws -> T) throws -> [T] {
+        let statement = try cachedStatement(sql: sql)
+        try statement.setArguments(arguments)
+        return try all(sql, statement: statement.sqliteStatement, read: read)
+    }
+
+    /// Runs a cached statement that returns no rows, with `values` bound by position.
+    func run<each Value: StatementBinding>(_ sql: String, _ values: repeat each Value) throws {
+        try steps(sql, bound(sql, repeat each values)) { _ in false }
+    }
+
+    private func all<T>(_ sql: String, statement: SQLiteStatement, read: (Columns) throws -> T) throws -> [T] {
         var result: [T] = []
-        try eachRow(sql, arguments) { columns in
+        try steps(sql, statement) { columns in
             result.append(try read(columns))
             return true
         }
         return result
     }
 
-    /// Steps a cached statement, calling `body` with each row until it returns false or the rows end;
-    /// the statement is reset afterwards. Errors name the statement, never its arguments.
-    private func eachRow(_ sql: String, _ arguments: StatementArguments, _ body: (Columns) throws -> Bool) throws {
-        let statement = try cachedStatement(sql: sql)
-        try statement.setArguments(arguments)
-        let sqlite = statement.sqliteStatement
-        defer { sqlite3_reset(sqlite) }
+    /// The cached statement for `sql`, reset, with `values` bound: no `StatementArguments` boxes on the way
+    /// (the group-commit writer runs every operation's statements one after another, so their cost per
+    /// checkout bounds how many checkouts one fsync carries). Throws when the count of values is wrong.
+    private func bound<each Value: StatementBinding>(_ sql: String, _ values: repeat each Value) throws -> SQLiteStatement {
+        let statement = try cachedStatement(sql: sql).sqliteStatement
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+        var index: CInt = 0
+        for value in repeat each values {
+            index += 1
+            let code = value.bind(to: statement, at: index)
+            guard code == SQLITE_OK else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: lastErrorMessage, sql: sql)
+            }
+        }
+        guard index == sqlite3_bind_parameter_count(statement) else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE,
+                                message: "\(index) values for \(sqlite3_bind_parameter_count(statement)) parameters", sql: sql)
+        }
+        return statement
+    }
+
+    /// Steps `statement`, calling `body` with each row until it returns false or the rows end; resets it
+    /// and clears its bindings afterwards. Errors name the statement, never its values.
+    private func steps(_ sql: String, _ statement: SQLiteStatement, _ body: (Columns) throws -> Bool) throws {
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         while true {
-            switch sqlite3_step(sqlite) {
+            switch sqlite3_step(statement) {
             case SQLITE_ROW:
-                guard try body(Columns(statement: sqlite)) else { return }
+                guard try body(Columns(statement: statement)) else { return }
             case SQLITE_DONE:
                 return
             case let code:

@@ -27,7 +27,7 @@ enum Lookup {
         }
         sql += " ORDER BY first_day, id"
         var result: [Int64: [Closure]] = [:]
-        for (centreID, closure) in try db.all(sql, arguments, { row -> (Int64, Closure?) in
+        for (centreID, closure) in try db.all(sql, arguments: arguments, read: { row -> (Int64, Closure?) in
             guard let first = LocalDate(try row[0] as String), let last = LocalDate(try row[1] as String) else { return (0, nil) }
             return try (row[5], Closure(id: row[4], firstDay: first, lastDay: last, kind: Closure.Kind(rawValue: row[2]) ?? .other,
                                         note: row[3]))
@@ -46,7 +46,7 @@ enum Lookup {
     }
 
     static func centre(_ db: Database, _ code: String) throws -> (id: Int64, centre: Centre) {
-        guard let (id, centre) = try db.first(centreSelect + " WHERE code = ?", [code], { row in
+        guard let (id, centre) = try db.first(centreSelect + " WHERE code = ?", binding: code, read: { row in
             (try row[0] as Int64, try centre(row, closures: []))
         }) else {
             throw RentalError(.centreNotFound, "no centre with code \(code)")
@@ -57,7 +57,7 @@ enum Lookup {
     }
 
     static func centreID(_ db: Database, _ code: String) throws -> Int64 {
-        guard let id = try db.first("SELECT id FROM centre WHERE code = ?", [code], { row in try row[0] as Int64 }) else {
+        guard let id = try db.first("SELECT id FROM centre WHERE code = ?", binding: code, read: { row in try row[0] as Int64 }) else {
             throw RentalError(.centreNotFound, "no centre with code \(code)")
         }
         return id
@@ -90,7 +90,7 @@ enum Lookup {
     }
 
     static func itemType(_ db: Database, _ code: String) throws -> (id: Int64, itemType: ItemType) {
-        guard let found = try db.first(itemTypeSelect + " WHERE code = ?", [code], { row in (try row[0] as Int64, try itemType(row)) }) else {
+        guard let found = try db.first(itemTypeSelect + " WHERE code = ?", binding: code, read: { row in (try row[0] as Int64, try itemType(row)) }) else {
             throw RentalError(.itemTypeNotFound, "no item type with code \(code)")
         }
         return found
@@ -121,7 +121,7 @@ enum Lookup {
 
     static func unit(_ db: Database, _ inventoryNumber: String) throws -> (id: Int64, unit: RentalUnit) {
         let number = try Validate.identifier(inventoryNumber, field: "inventoryNumber")
-        guard let found = try db.first(unitSelect + " WHERE u.inventory_number = ?", [number], { row in (try row[0] as Int64, try unit(row)) }) else {
+        guard let found = try db.first(unitSelect + " WHERE u.inventory_number = ?", binding: number, read: { row in (try row[0] as Int64, try unit(row)) }) else {
             throw RentalError(.unitNotFound, "no unit with inventory number \(number)")
         }
         return found
@@ -135,7 +135,7 @@ enum Lookup {
             SELECT id, reference, contact_surname, contact_given_names, phone, address, low_income_until, social_contract,
                    consent_on, status
             FROM family WHERE reference = ?
-            """, [ref], { row in
+            """, binding: ref, read: { row in
                 try (row[0] as Int64, Family(
                     reference: row[1], contactSurname: row[2], contactGivenNames: row[3], phone: row[4], address: row[5],
                     lowIncomeUntil: date(row[6]), socialContract: row[7],
@@ -146,7 +146,7 @@ enum Lookup {
             throw RentalError(.familyNotFound, "no family with that reference")
         }
         var withChildren = family
-        withChildren.children = try db.all("SELECT birth_date, expected FROM child WHERE family_id = ? ORDER BY birth_date", [id]) { child in
+        withChildren.children = try db.all("SELECT birth_date, expected FROM child WHERE family_id = ? ORDER BY birth_date", binding: id) { child in
             try LocalDate(child[0] as String).map { Child(birthDate: $0, expected: try child[1]) }
         }.compactMap { $0 }
         return (id, withChildren)
@@ -184,11 +184,11 @@ enum Lookup {
     /// Loans selected by ``loanSelect`` followed by `rest` (conditions and order), each decoded from the
     /// live statement.
     static func loans(_ db: Database, _ rest: String, _ arguments: StatementArguments) throws -> [Loan] {
-        try db.all(loanSelect + rest, arguments) { row in try loan(row) }
+        try db.all(loanSelect + rest, arguments: arguments) { row in try loan(row) }
     }
 
     static func loan(_ db: Database, id: Int64) throws -> Loan {
-        guard let found = try db.first(loanSelect + " WHERE l.id = ?", [id], { row in try loan(row) }) else {
+        guard let found = try db.first(loanSelect + " WHERE l.id = ?", binding: id, read: { row in try loan(row) }) else {
             throw RentalError(.loanNotFound, "no loan with id \(id)")
         }
         return found
