@@ -4,10 +4,11 @@ import GRDBSQLite
 // Reads and writes of the operations' own statements, straight through SQLite's C API on GRDB's cached
 // statements. Both skip GRDB's bookkeeping around a statement (database observation, which the store does not
 // use; schema-cache invalidation, which these statements never need): every statement that begins or ends a
-// transaction or changes the schema still goes through GRDB.
+// transaction or changes the schema still goes through GRDB. GRDB does not know what was bound here, so a
+// statement run by these helpers is never run through GRDB's `execute()` without arguments.
 
-/// What the store's decoders read a row from, column by position: a GRDB `Row` (listings, exports), or
-/// ``Columns`` (the lookups of every circulation operation).
+/// What the store's decoders read a row from, column by position: a GRDB `Row` (the register exports'
+/// cursors), or ``Columns`` (lookups and listings).
 protocol ColumnReading {
     /// The value of column `index` (0-based); throws when it is NULL for a non-optional type, or of
     /// another type.
