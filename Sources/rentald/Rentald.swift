@@ -50,6 +50,7 @@ struct Rentald: AsyncParsableCommand {
         for (name, value) in [("--socket", socket), ("--state-dir", stateDir), ("--config", config)] {
             if let value, value.isEmpty { throw ValidationError("\(name) must not be empty") }
         }
+        if answerFixed != nil, socket == nil { throw ValidationError("--answer-fixed needs --socket") }
     }
 
     func run() async throws {
@@ -57,8 +58,7 @@ struct Rentald: AsyncParsableCommand {
             for route in Routes.all { print(route.description) }
             return
         }
-        if let answerFixed {
-            guard let socket else { throw ValidationError("--answer-fixed needs --socket") }
+        if let answerFixed, let socket {
             let fd = try ListenSocket.bind(path: socket, mode: 0o600, group: nil)
             try await HTTPServer(fd: fd, limits: DaemonConfig.Limits(), handler: FixedAnswer(file: answerFixed),
                                  logger: Logger(label: "rentald.answer-fixed")).run()

@@ -14,7 +14,7 @@ extension RentalStore {
             let (familyID, family) = try Lookup.family(db, reference)
             let (_, centre) = try Lookup.centre(db, centreCode)
             let today = LocalDate(now, in: Lookup.zone(centre))
-            let loans = try Lookup.loans(db, " WHERE l.family_id = ? AND l.state = 'open' ORDER BY l.due_date, l.id LIMIT 1000", [familyID])
+            let loans = try Lookup.loans(db, " WHERE l.family_id = ? AND l.state = 'open' ORDER BY l.due_date, l.id LIMIT 1000", binding: familyID)
             var zones: [String: LocalDate] = [:]
             let openLoans = try loans.map { loan in
                 let loanToday = try zones[loan.centre] ?? LocalDate(now, in: Lookup.zone(try Lookup.centre(db, loan.centre).centre))

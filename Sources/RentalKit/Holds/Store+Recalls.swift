@@ -35,7 +35,7 @@ extension RentalStore {
                 SELECT inventory_number FROM unit WHERE item_type_id = ?
                   AND status IN ('available', 'sanitising', 'in_repair', 'in_transit') ORDER BY inventory_number
                 """), arguments: [typeID])
-            let loans = try Lookup.loans(db, " WHERE u.item_type_id = ? AND l.state = 'open' ORDER BY l.id", [typeID])
+            let loans = try Lookup.loans(db, " WHERE u.item_type_id = ? AND l.state = 'open' ORDER BY l.id", binding: typeID)
             for loan in loans {
                 try db.cachedStatement(sql: "INSERT INTO circulation_notice (kind, loan_id, at) VALUES ('recall', ?, ?)")
                     .execute(arguments: [loan.id, now])

@@ -69,7 +69,7 @@ extension RentalStore {
         try who.requireAdmin("exporting a family's data")
         let (family, loans, reservations) = try await read { db in
             let (id, family) = try Lookup.family(db, reference)
-            let loans = try Lookup.loans(db, " WHERE l.family_id = ? ORDER BY l.id", [id])
+            let loans = try Lookup.loans(db, " WHERE l.family_id = ? ORDER BY l.id", binding: id)
             let reservations = try Row.fetchAll(db, sql: """
                 SELECT r.id, t.code, c.code, r.placed_at, r.state FROM reservation r
                 JOIN item_type t ON t.id = r.item_type_id JOIN centre c ON c.id = r.centre_id

@@ -181,10 +181,10 @@ enum Lookup {
              returnNote: row[16])
     }
 
-    /// Loans selected by ``loanSelect`` followed by `rest` (conditions and order), each decoded from the
-    /// live statement.
-    static func loans(_ db: Database, _ rest: String, _ arguments: StatementArguments) throws -> [Loan] {
-        try db.all(loanSelect + rest, arguments: arguments) { row in try loan(row) }
+    /// Loans selected by ``loanSelect`` followed by `rest` (conditions on one id, and order), each decoded
+    /// from the live statement.
+    static func loans(_ db: Database, _ rest: String, binding id: Int64) throws -> [Loan] {
+        try db.all(loanSelect + rest, binding: id) { row in try loan(row) }
     }
 
     static func loan(_ db: Database, id: Int64) throws -> Loan {
