@@ -14,12 +14,16 @@ extension JSONBytes {
 
     /// Appends an instant as ``RentalJSON/instant(_:)`` writes it (`"2026-11-24T04:00:00.123Z"`).
     public mutating func instant(_ value: Date) {
-        let millis = Int64((value.timeIntervalSince1970 * 1000).rounded())
+        instant(millis: Int64((value.timeIntervalSince1970 * 1000).rounded()))
+    }
+
+    /// Appends an instant given in milliseconds since 1970 (as the store keeps it), written as ``instant(_:)``.
+    public mutating func instant(millis: Int64) {
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let civil = LocalDate(serialDay: Int(days))
         guard (1000...9999).contains(civil.year) else {
-            string(RentalJSON.instant(value))  // years the four-digit fast path does not cover
+            string(RentalJSON.instant(Date(timeIntervalSince1970: Double(millis) / 1000)))  // years the four-digit fast path does not cover
             return
         }
         let secondOfDay = Int(seconds - days * 86_400)
