@@ -28,10 +28,17 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// Parses `YYYY-MM-DD` exactly; returns nil for anything else, including impossible days.
     public init?(_ text: String) {
+        var text = text
+        guard let date = text.withUTF8({ LocalDate(utf8: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = date
+    }
+
+    /// Parses `YYYY-MM-DD` from UTF-8 bytes (a column read in place), as ``init(_:)`` does.
+    public init?(utf8 text: UnsafeRawBufferPointer) {
         // YYYY-MM-DD, ASCII digits only, read byte by byte (dates are parsed for every row listed).
         var fields = (0, 0, 0)
         var count = 0
-        for byte in text.utf8 {
+        for byte in text {
             count += 1
             switch (count, byte) {
             case (5, UInt8(ascii: "-")), (8, UInt8(ascii: "-")):

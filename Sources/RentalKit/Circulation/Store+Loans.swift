@@ -272,6 +272,18 @@ extension RentalStore {
         }
     }
 
+    /// The same loans as ``loans(_:)``, each handed to `each` as its row is read, in place (no ``Loan`` made
+    /// for each: for writing a listing out). `each` runs before this returns, in id order. What it throws
+    /// ends the listing and is thrown here.
+    public func loanRows(_ filter: LoanFilter, each: (LoanRow) throws -> Void) async throws(RentalError) {
+        _ = try Validate.range(filter.limit, 1...1000, field: "limit")
+        let now = clock.now()
+        try await read { db in
+            let (sql, arguments) = try Self.loanListing(db, filter, now: now)
+            try db.each(sql, arguments: arguments) { row in try each(Lookup.loanRow(row)) }
+        }
+    }
+
     /// The query behind ``loans(_:)``.
     static func loanListing(_ db: Database, _ filter: LoanFilter, now: Date) throws -> (String, StatementArguments) {
         var conditions: [String] = []

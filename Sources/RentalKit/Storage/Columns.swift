@@ -45,6 +45,23 @@ struct Columns: ColumnReading {
         }
         return value
     }
+
+    /// The UTF-8 bytes of text column `index` in place (SQLite's own buffer, valid until the statement
+    /// steps on); throws when it is NULL.
+    func text(_ index: Int) throws -> UnsafeRawBufferPointer {
+        guard let text = optionalText(index) else {
+            throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "column \(index) is NULL, not text")
+        }
+        return text
+    }
+
+    /// The UTF-8 bytes of text column `index` in place, or nil when it is NULL.
+    func optionalText(_ index: Int) -> UnsafeRawBufferPointer? {
+        // sqlite3_column_text before sqlite3_column_bytes: the order SQLite documents for the count to be
+        // that of the text returned.
+        guard let start = sqlite3_column_text(statement, CInt(index)) else { return nil }
+        return UnsafeRawBufferPointer(start: start, count: Int(sqlite3_column_bytes(statement, CInt(index))))
+    }
 }
 
 extension Database {
@@ -68,9 +85,19 @@ extension Database {
 
     /// Runs a cached statement with arguments assembled at run time (a listing's filters) and reads every row.
     func all<T>(_ sql: String, arguments: StatementArguments, read: (Columns) throws -> T) throws -> [T] {
+        var result: [T] = []
+        try each(sql, arguments: arguments) { columns in result.append(try read(columns)) }
+        return result
+    }
+
+    /// Runs a cached statement with arguments assembled at run time and calls `body` with each row as it is read.
+    func each(_ sql: String, arguments: StatementArguments, _ body: (Columns) throws -> Void) throws {
         let statement = try cachedStatement(sql: sql)
         try statement.setArguments(arguments)
-        return try all(sql, statement: statement.sqliteStatement, read: read)
+        try steps(sql, statement.sqliteStatement) { columns in
+            try body(columns)
+            return true
+        }
     }
 
     /// Runs a cached statement that returns no rows, with `values` bound by position.

@@ -231,7 +231,7 @@ public final class RentalStore: Sendable {
     /// Runs `body` on a read-only snapshot, on the calling thread: a read is CPU work on pages SQLite has
     /// cached, and handing it to the reader's queue and back cost more than most reads (two thread wake-ups).
     /// Reads that walk the whole store use ``readWholeStore(_:)``.
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RentalError) -> T {
+    func read<T: Sendable>(_ body: (Database) throws -> T) async throws(RentalError) -> T {
         do {
             return try readHere(body)
         } catch {

@@ -10,8 +10,7 @@ extension Routes {
                                     overdueOnly: try call.boolQuery("overdue") ?? false,
                                     dueBefore: try call.dateQuery("due-before"),
                                     afterID: try call.query["after"].map { try call.id($0, field: "after") }, limit: limit)
-            let loans = try await api.store.loans(filter)
-            return call.json(Page(items: loans, next: loans.count == limit ? loans.last.map { "\($0.id)" } : nil))
+            return call.json(page: try await LoanPage.json(api.store, filter))
         },
         Route(.POST, "loans", "checkout", .circulation, success: .created) { api, call in
             let body = try call.body(CheckoutRequest.self)

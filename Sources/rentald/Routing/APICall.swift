@@ -159,16 +159,25 @@ struct APICall {
 
     /// A JSON response.
     func json<T: Encodable>(_ value: T) throws -> HTTPResponse {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        return HTTPResponse(status: success, headers: headers, body: ByteBuffer(bytes: try RentalJSON.encoder().encode(value)))
+        HTTPResponse(status: success, headers: Self.jsonHeaders, body: ByteBuffer(bytes: try RentalJSON.encoder().encode(value)))
     }
 
     /// A JSON response written by ``JSONBytes`` (loans and pages of them: the answers sent most).
     func json<T: JSONBytesEncodable>(_ value: T) -> HTTPResponse {
+        var json = JSONBytes()
+        value.write(to: &json)
+        return HTTPResponse(status: success, headers: Self.jsonHeaders, body: json.withBytes { ByteBuffer(bytes: $0) })
+    }
+
+    /// A JSON response already written.
+    func json(page: ByteBuffer) -> HTTPResponse {
+        HTTPResponse(status: success, headers: Self.jsonHeaders, body: page)
+    }
+
+    private static var jsonHeaders: HTTPHeaders {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
-        return HTTPResponse(status: success, headers: headers, body: ByteBuffer(bytes: JSONBytes.encode(value)))
+        return headers
     }
 
     /// 204 (the route's success status).
