@@ -32,8 +32,10 @@ struct BenchOptions: Sendable {
     var openLoans: Int { quick ? 10_000 : 100_000 }
     /// Overdue loans in it.
     var overdueCount: Int { quick ? 5_000 : 50_000 }
-    /// Runs of each overdue listing (median reported).
+    /// Runs of each report statement (median reported).
     var repeats: Int { quick ? 3 : 5 }
+    /// Rounds of the overdue listings, each way once a round (median reported).
+    var overdueRounds: Int { quick ? 3 : 9 }
     /// Runs of each one-shot command.
     var oneShotRuns: Int { quick ? 30 : 200 }
     /// Daemon starts on the overdue store.

@@ -137,18 +137,48 @@ struct OverdueFigures {
         return cursor.isEmpty ? nil : String(cursor)
     }
 
-    /// Runs `body` `times` times; the median seconds, after checking each run found `expected` rows.
-    func median(_ label: String, times: Int, expected: Int, _ body: () async throws -> Int) async throws -> Double {
+    /// One way of listing, timed in every round: its wall times, and the CPU it cost (`cpu` reads the CPU
+    /// seconds of whichever process does the work).
+    final class Way {
+        let label: String
+        let cpu: () -> Double
+        let body: () async throws -> Int
         var seconds: [Double] = []
-        _ = try await body()  // warm-up: caches and page cache as they are in a running service
-        for _ in 0..<times {
-            let (elapsed, rows) = try await Monotonic.time(body)
-            guard rows == expected else { throw BenchError("\(label) found \(rows) overdue loans, expected \(expected)") }
-            seconds.append(elapsed)
+        var cpuSeconds = 0.0
+
+        init(_ label: String, cpu: @escaping () -> Double = ChildProcess.ownCPUSeconds, _ body: @escaping () async throws -> Int) {
+            self.label = label
+            self.cpu = cpu
+            self.body = body
         }
-        let sample = Sample(seconds)
-        say("  \(label): median \(Format.millis(sample.median)) (runs: \(seconds.map(Format.millis).joined(separator: ", ")))")
-        return sample.median
+
+        var median: Double { Sample(seconds).median }
+        var cpuPerRun: Double { cpuSeconds / Double(max(1, seconds.count)) }
+
+        /// The median over the rounds of this way's time over `baseline`'s in the same round: a round is a
+        /// second or two, so both ran at the same speed of the machine.
+        func ratio(to baseline: Way) -> Double {
+            Sample(zip(seconds, baseline.seconds).map { $0 / $1 }).median
+        }
+    }
+
+    /// Each way once to warm up, then `times` rounds of every way in turn, so that a change in the machine's
+    /// speed during the run (other guests on the host: a plain CPU loop here varies by ±20% from second to
+    /// second) falls on all of them alike; checks each run found `expected` rows.
+    func interleave(_ ways: [Way], times: Int, expected: Int) async throws {
+        for way in ways { _ = try await way.body() }
+        for _ in 0..<times {
+            for way in ways {
+                let cpuBefore = way.cpu()
+                let (elapsed, rows) = try await Monotonic.time(way.body)
+                way.cpuSeconds += way.cpu() - cpuBefore
+                guard rows == expected else { throw BenchError("\(way.label) found \(rows) overdue loans, expected \(expected)") }
+                way.seconds.append(elapsed)
+            }
+        }
+        for way in ways {
+            say("  \(way.label): median \(Format.millis(way.median)) (runs: \(way.seconds.map(Format.millis).joined(separator: ", ")))")
+        }
     }
 
     func run() async throws {
@@ -162,41 +192,40 @@ struct OverdueFigures {
         let bytes = ((try? FileManager.default.attributesOfItem(atPath: store.path))?[.size] as? Int) ?? 0
         say("  built in \(String(format: "%.1f", buildSeconds)) s, \(Format.count(Double(bytes) / 1_000_000)) MB")
         let expected = store.overdue
-        let times = options.repeats
 
         if options.runs("reports") {
             try await ReportFigures(options: options, record: record).run(storePath: store.path, size: size)
         }
 
         if options.runs("overdue") {
-            let raw = try await median("raw SQLite, one statement", times: times, expected: expected) { try Self.rawSingle(store.path) }
-            let rawLabel = "raw SQLite, one statement: \(Format.millis(raw))"
-            let paged = try await median("raw SQLite, the library's pages", times: times, expected: expected) { try Self.rawPaged(store.path) }
             let (openSeconds, library) = try Monotonic.time { try RentalStore.open(path: store.path) }
-            let inProcess = try await median("RentalStore in-process", times: times, expected: expected) { try await Self.library(library) }
-            try library.close()
-            let prefix = "overdue listing, \(size)"
-            record(Row("\(prefix): raw SQLite C API, the library's SQL as one statement", measured: Format.millis(raw)))
-            record(Row("\(prefix): raw SQLite C API, the library's SQL in its pages of 1000", measured: Format.millis(paged),
-                       baseline: rawLabel, ratio: Format.ratio(paged / raw)))
-            record(Row("\(prefix): RentalStore in-process (pages of 1000)", measured: Format.millis(inProcess),
-                       baseline: rawLabel, ratio: Format.ratio(inProcess / raw)))
-            record(Row("RentalStore.open on that store (quick_check, migration check)", measured: Format.millis(openSeconds)))
-
             let daemon = try Daemon(binary: options.rentald, directory: directory, stateDirectory: directory + "/state",
                                     groupCommit: .unset)
             daemon.settle()
             let socket = daemon.socket
-            let cpuBefore = daemon.process.cpuSeconds()
-            let served = try await median("through rentald", times: times, expected: expected) { try Self.daemon(socket) }
-            let daemonCPU = (daemon.process.cpuSeconds() - cpuBefore) / Double(times + 1)
-            let ownBefore = ChildProcess.ownCPUSeconds()
-            for _ in 0..<times { _ = try Self.rawSingle(store.path) }
-            let rawCPU = (ChildProcess.ownCPUSeconds() - ownBefore) / Double(times)
-            record(Row("\(prefix): through rentald (GET /v1/loans?overdue=true, every page)", measured: Format.millis(served),
-                       baseline: rawLabel, ratio: Format.ratio(served / raw), target: "≤ 1.5× raw", met: served / raw <= 1.5))
-            record(Row("CPU per overdue listing: rentald (user+sys) vs raw SQLite one statement", measured: Format.millis(daemonCPU),
-                       baseline: "raw SQLite: \(Format.millis(rawCPU))", ratio: Format.ratio(daemonCPU / rawCPU)))
+            let raw = Way("raw SQLite, one statement") { try Self.rawSingle(store.path) }
+            let paged = Way("raw SQLite, the library's pages") { try Self.rawPaged(store.path) }
+            let inProcess = Way("RentalStore in-process") { try await Self.library(library) }
+            let served = Way("through rentald", cpu: daemon.process.cpuSeconds) { try Self.daemon(socket) }
+            // The raw statement right before the daemon in each round: the ratio with a target is of those two.
+            try await interleave([paged, inProcess, raw, served], times: options.overdueRounds, expected: expected)
+            try library.close()
+            say("  through rentald / raw, each round: "
+                + zip(served.seconds, raw.seconds).map { Format.ratio($0 / $1) }.joined(separator: ", "))
+
+            let prefix = "overdue listing, \(size)"
+            let rawLabel = "raw SQLite, one statement: \(Format.millis(raw.median)) (ratio: median of the rounds' ratios)"
+            record(Row("\(prefix): raw SQLite C API, the library's SQL as one statement", measured: Format.millis(raw.median)))
+            record(Row("\(prefix): raw SQLite C API, the library's SQL in its pages of 1000", measured: Format.millis(paged.median),
+                       baseline: rawLabel, ratio: Format.ratio(paged.ratio(to: raw))))
+            record(Row("\(prefix): RentalStore in-process (pages of 1000)", measured: Format.millis(inProcess.median),
+                       baseline: rawLabel, ratio: Format.ratio(inProcess.ratio(to: raw))))
+            record(Row("RentalStore.open on that store (quick_check, migration check)", measured: Format.millis(openSeconds)))
+            record(Row("\(prefix): through rentald (GET /v1/loans?overdue=true, every page)", measured: Format.millis(served.median),
+                       baseline: rawLabel, ratio: Format.ratio(served.ratio(to: raw)), target: "≤ 1.5× raw",
+                       met: served.ratio(to: raw) <= 1.5))
+            record(Row("CPU per overdue listing: rentald (user+sys) vs raw SQLite one statement", measured: Format.millis(served.cpuPerRun),
+                       baseline: "raw SQLite: \(Format.millis(raw.cpuPerRun))", ratio: Format.ratio(served.cpuPerRun / raw.cpuPerRun)))
             if options.runs("memory"), let memory = daemon.process.memory() {
                 record(Row("rentald memory with \(Format.count(Double(options.overdueLoans))) loans, after the overdue listings",
                            measured: "VmRSS \(Format.megabytes(kibibytes: memory.rss)), VmHWM \(Format.megabytes(kibibytes: memory.hwm))",
