@@ -30,14 +30,23 @@ extension RentalStore {
 
     /// A common table expression `today(centre_id, day)`: today's date in each centre's zone, by `now`.
     static func todayByCentre(_ db: Database, now: Date) throws -> (String, StatementArguments) {
+        let (sql, arguments, _) = try todayByCentreWithRange(db, now: now)
+        return (sql, arguments)
+    }
+
+    /// ``todayByCentre(_:now:)`` and the earliest and latest of those days (nil without centres).
+    static func todayByCentreWithRange(_ db: Database, now: Date) throws
+        -> (String, StatementArguments, ClosedRange<LocalDate>?) {
         let centres = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, time_zone FROM centre ORDER BY id"))
-        guard !centres.isEmpty else { return ("today(centre_id, day) AS (SELECT NULL, NULL WHERE 0)", []) }
+        guard !centres.isEmpty else { return ("today(centre_id, day) AS (SELECT NULL, NULL WHERE 0)", [], nil) }
         var arguments: StatementArguments = []
+        var days: [LocalDate] = []
         for row in centres {
-            let zone = Lookup.zone(row["time_zone"] as String)
-            arguments += [row["id"] as Int64, LocalDate(now, in: zone).description]
+            let day = LocalDate(now, in: Lookup.zone(row["time_zone"] as String))
+            arguments += [row["id"] as Int64, day.description]
+            days.append(day)
         }
         let values = Array(repeating: "(?, ?)", count: centres.count).joined(separator: ", ")
-        return ("today(centre_id, day) AS (VALUES \(values))", arguments)
+        return ("today(centre_id, day) AS (VALUES \(values))", arguments, days.min().flatMap { low in days.max().map { low...$0 } })
     }
 }
