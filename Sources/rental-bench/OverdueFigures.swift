@@ -104,6 +104,19 @@ struct OverdueFigures {
         }
     }
 
+    /// `pages` round trips to a server that answers every request with the same full page (the floor): the
+    /// loans counted as ``daemon(_:)`` counts them.
+    static func fixedPages(_ socket: String, pages: Int) throws -> Int {
+        let connection = try HTTPConnection(path: socket)
+        var rows = 0
+        for _ in 0..<pages {
+            let answer = try connection.roundTrip(HTTPConnection.request("GET", "/v1/loans?overdue=true&limit=1000"))
+            guard answer.status == 200 else { throw BenchError("the fixed page's server answered \(answer.status)") }
+            rows += count(#""id":"#, in: answer.body)
+        }
+        return rows
+    }
+
     /// Occurrences of `needle` in `bytes`, by glibc's `strstr` over a NUL-terminated copy (JSON holds no NUL
     /// byte: it is written `\u0000`). The client's own cost must stay small beside what it measures: a copy
     /// per candidate match was a million allocations per listing, and a byte-by-byte loop in Swift about a
@@ -201,8 +214,17 @@ struct OverdueFigures {
             let paged = Way("raw SQLite, the library's pages") { try Self.rawPaged(store.path) }
             let inProcess = Way("RentalStore in-process") { try await Self.library(library) }
             let served = Way("through rentald", cpu: daemon.process.cpuSeconds) { try Self.daemon(socket) }
+            // The floor: the same number of full pages (the listing's first, captured) from rentald's HTTP server
+            // alone, no route and no store: what sending and reading the JSON costs, before any of it is made.
+            let first = try HTTPConnection(path: socket).roundTrip(HTTPConnection.request("GET", "/v1/loans?overdue=true&limit=1000"))
+            let pages = (expected + 999) / 1000
+            let pageServer = try FixedServerProcess(options: options, response: first.raw, name: "overdue-page-http", rentald: options.rentald)
+            defer { pageServer.stop() }
+            let transfer = Way("the same \(pages) pages from rentald's HTTP server alone", cpu: pageServer.process.cpuSeconds) {
+                try Self.fixedPages(pageServer.socket, pages: pages) == pages * 1000 ? expected : -1
+            }
             // The raw statement right before the daemon in each round: the ratio with a target is of those two.
-            try await interleave([paged, inProcess, raw, served], times: options.overdueRounds, expected: expected)
+            try await interleave([paged, inProcess, transfer, raw, served], times: options.overdueRounds, expected: expected)
             try library.close()
             say("  through rentald / raw, each round: "
                 + zip(served.seconds, raw.seconds).map { Format.ratio($0 / $1) }.joined(separator: ", "))
@@ -218,6 +240,9 @@ struct OverdueFigures {
             record(Row("\(prefix): through rentald (GET /v1/loans?overdue=true, every page)", measured: Format.millis(served.median),
                        baseline: rawLabel, ratio: Format.ratio(served.ratio(to: raw)), target: "≤ 1.5× raw",
                        met: served.ratio(to: raw) <= 1.5))
+            let floor = Sample(zip(transfer.seconds, raw.seconds).map { ($0 + $1) / $1 }).median
+            record(Row("  floor: the raw statement, then the same \(pages) pages of JSON through rentald's HTTP server alone (no store)",
+                       measured: Format.millis(raw.median + transfer.median), baseline: rawLabel, ratio: Format.ratio(floor)))
             record(Row("CPU per overdue listing: rentald (user+sys) vs raw SQLite one statement", measured: Format.millis(served.cpuPerRun),
                        baseline: "raw SQLite: \(Format.millis(raw.cpuPerRun))", ratio: Format.ratio(served.cpuPerRun / raw.cpuPerRun)))
             if options.runs("memory"), let memory = daemon.process.memory() {
