@@ -48,10 +48,7 @@ extension JSONBytes {
             key("closedAt")
             instant(millis: closedAt)
         }
-        if let closedBy = row.closedBy {
-            key("closedBy")
-            string(utf8: closedBy)
-        }
+        text("closedBy", row.closedBy)
         key("dueDate")
         date(row.dueDate)
         key("family")
@@ -74,16 +71,17 @@ extension JSONBytes {
             key("returnCondition")
             string(condition.rawValue)
         }
-        if let note = row.returnNote {
-            key("returnNote")
-            string(utf8: note)
-        }
-        if let returnedTo = row.returnedTo {
-            key("returnedTo")
-            string(utf8: returnedTo)
-        }
+        text("returnNote", row.returnNote)
+        text("returnedTo", row.returnedTo)
         key("state")
         string(row.state.rawValue)
         raw("}")
+    }
+
+    /// `,"name":"text"` when there is a text; nothing (the key left out, as `JSONEncoder` leaves out nil) when not.
+    private mutating func text(_ name: StaticString, _ text: UnsafeRawBufferPointer?) {
+        guard let text else { return }
+        key(name)
+        string(utf8: text)
     }
 }
