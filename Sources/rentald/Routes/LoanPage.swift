@@ -3,9 +3,9 @@ import RentalKit
 import RentalProtocol
 
 /// A page of the loan listing, written from the store's rows in place: the bytes of `Page<Loan>`'s JSON
-/// (what ``APICall/json(_:)-(JSONBytesEncodable)`` would send for the page), without a ``Loan`` and its
-/// strings for each row, which were a fifth of the daemon's CPU samples on the overdue listing (`perf
-/// record` over `rental-bench run --only overdue`).
+/// (what ``APICall/json(_:)-(JSONBytesEncodable)`` would send for the page), without a ``Loan`` for each row:
+/// building them (their strings, dates and state parsed) was about 7% of the daemon's CPU samples on the
+/// overdue listing (`perf record -a -g` over `rental-bench run --only overdue`), before the JSON was written.
 ///
 /// Written whole, not streamed: a page is at most 1,000 loans (about 260 kB), and sending it in pieces
 /// while the store read the rest (a producer task, the connection writing chunks) cost more CPU than it
