@@ -170,8 +170,8 @@ struct OverdueFigures {
     }
 
     /// Each way once to warm up, then `times` rounds of every way in turn, so that a change in the machine's
-    /// speed during the run (other guests on the host: a plain CPU loop here varies by ±20% from second to
-    /// second) falls on all of them alike; checks each run found `expected` rows.
+    /// speed during the run (other guests on the host: a plain CPU loop here took 124–303 ms for the same
+    /// work from one second to the next) falls on all of them alike; checks each run found `expected` rows.
     func interleave(_ ways: [Way], times: Int, expected: Int) async throws {
         for way in ways { _ = try await way.body() }
         for _ in 0..<times {
