@@ -162,7 +162,8 @@ struct APICall {
         HTTPResponse(status: success, headers: Self.jsonHeaders, body: ByteBuffer(bytes: try RentalJSON.encoder().encode(value)))
     }
 
-    /// A JSON response written by ``JSONBytes`` (loans and pages of them: the answers sent most).
+    /// A JSON response written by ``JSONBytes`` (a loan, a return receipt: the answers sent most; pages of
+    /// the loan listing are written by ``LoanPage`` from the rows and sent by ``json(page:)``).
     func json<T: JSONBytesEncodable>(_ value: T) -> HTTPResponse {
         var json = JSONBytes()
         value.write(to: &json)
