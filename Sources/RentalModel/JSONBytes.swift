@@ -195,18 +195,61 @@ public struct JSONBytes: ~Copyable, @unchecked Sendable {
         count += 12
     }
 
+    /// Appends a date stored as `YYYY-MM-DD` text (a column read in place), quoted, when it is plainly a
+    /// valid date (month 01–12, day 01–28: the bytes ``date(_:)`` writes for it) and returns true; writes
+    /// nothing and returns false for any other text, which the caller parses and writes with ``date(_:)``.
+    public mutating func plainDate(utf8 text: UnsafeRawBufferPointer) -> Bool {
+        guard Self.isPlainDate(text), let source = text.baseAddress else { return false }
+        let out = room(12)
+        out[0] = UInt8(ascii: "\"")
+        UnsafeMutableRawPointer(out + 1).copyMemory(from: source, byteCount: 10)
+        out[11] = UInt8(ascii: "\"")
+        count += 12
+        return true
+    }
+
+    /// Whether `text` is `YYYY-MM-DD` with a month of 01–12 and a day of 01–28 (a day every month has).
+    private static func isPlainDate(_ text: UnsafeRawBufferPointer) -> Bool {
+        guard text.count == 10, text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-") else { return false }
+        for index in 0..<10 where index != 4 && index != 7 && !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[index]) {
+            return false
+        }
+        let month = Int(text[5] &- 48) * 10 + Int(text[6] &- 48)
+        let day = Int(text[8] &- 48) * 10 + Int(text[9] &- 48)
+        return (1...12).contains(month) && (1...28).contains(day)
+    }
+
     /// Appends `value` as `width` decimal digits (zero-padded; the caller keeps it in range).
     public mutating func digits(_ value: Int, _ width: Int) {
         Self.put(value, width, at: room(width))
         count += width
     }
 
-    /// Writes the last `width` decimal digits of `value` (not negative) at `out`.
-    private static func put(_ value: Int, _ width: Int, at out: UnsafeMutablePointer<UInt8>) {
-        var rest = value
-        for index in stride(from: width - 1, through: 0, by: -1) {
-            out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-        }
+    /// Room for `count` bytes that the caller writes whole (with ``put(_:_:at:)``) before calling
+    /// ``advance(_:)``: for values of a fixed length written in one go.
+    public mutating func reserved(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        room(count)
     }
+
+    /// Counts `count` bytes written into ``reserved(_:)``'s room.
+    public mutating func advance(_ count: Int) {
+        self.count += count
+    }
+
+    /// Writes the last `width` decimal digits of `value` (not negative) at `out`, two at a time.
+    public static func put(_ value: Int, _ width: Int, at out: UnsafeMutablePointer<UInt8>) {
+        var rest = value
+        var index = width
+        while index >= 2 {
+            let pair = (rest % 100) * 2
+            rest /= 100
+            index -= 2
+            out[index] = twoDigits[pair]
+            out[index + 1] = twoDigits[pair + 1]
+        }
+        if index == 1 { out[0] = UInt8(ascii: "0") + UInt8(rest % 10) }
+    }
+
+    /// "00" to "99", for writing two digits with one division.
+    private static let twoDigits: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
 }

@@ -57,6 +57,29 @@ struct JSONBytesTests {
         }
     }
 
+    @Test("stored dates: copied when plainly valid, otherwise left to the parser, never written wrong")
+    func storedDates() throws {
+        // Every day of four years (a leap year among them): what the listing writes for the stored text is
+        // what JSONEncoder writes for the date.
+        for serialDay in LocalDate("1999-01-01")!.serialDay...LocalDate("2002-12-31")!.serialDay {
+            let date = LocalDate(serialDay: serialDay)
+            var json = JSONBytes()
+            var text = date.description
+            let copied = text.withUTF8 { json.plainDate(utf8: UnsafeRawBufferPointer($0)) }
+            if !copied { json.date(date) }
+            #expect(copied == (date.day <= 28), "\(text)")
+            #expect(String(decoding: json.bytes, as: UTF8.self) == String(decoding: try RentalJSON.encoder().encode(date), as: UTF8.self))
+        }
+        // Text that is no plain date is not copied, and nothing is written for it.
+        for bad in ["", "2026-13-01", "2026-00-10", "2026-02-00", "2026-02-30", "2026-1-01", "2026-01-1", "2026/01/01",
+                    "2026-01-010", "20260-01-01", "２０２６-01-01", "2026-0a-01", " 026-01-01"] {
+            var json = JSONBytes()
+            var text = bad
+            #expect(!text.withUTF8 { json.plainDate(utf8: UnsafeRawBufferPointer($0)) }, "\(bad)")
+            #expect(json.count == 0)
+        }
+    }
+
     private func expectSame<T: JSONBytesEncodable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let expected = try RentalJSON.encoder().encode(value)
         let written = JSONBytes.encode(value)

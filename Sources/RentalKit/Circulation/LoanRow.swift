@@ -1,6 +1,7 @@
 /// A loan of a listing as its row holds it, for writing a listing out without building a ``Loan`` and its
 /// strings for each row: the free-text fields are SQLite's own UTF-8 bytes, **valid only inside the call
-/// that is handed the row**; every other field is decoded as the ``Loan`` of the same row would be.
+/// that is handed the row**, and so are the dates as stored (``issuedOn`` and ``dueDate`` parse them); every
+/// other field is decoded as the ``Loan`` of the same row would be.
 /// ``RentalStore/loanRows(_:each:)`` hands them over.
 public struct LoanRow {
     /// Store id.
@@ -17,12 +18,12 @@ public struct LoanRow {
     public let issuedBy: UnsafeRawBufferPointer
     /// When it was issued, in milliseconds since 1970.
     public let issuedAtMillis: Int64
-    /// The issue date in the centre's zone.
-    public let issuedOn: LocalDate
+    /// The issue date in the centre's zone, as stored (`YYYY-MM-DD`, UTF-8).
+    public let issuedOnText: UnsafeRawBufferPointer
     /// Whether the checkout was recorded after the fact.
     public let backdated: Bool
-    /// The due date in the centre's zone.
-    public let dueDate: LocalDate
+    /// The due date in the centre's zone, as stored (`YYYY-MM-DD`, UTF-8).
+    public let dueDateText: UnsafeRawBufferPointer
     /// How many times it was renewed.
     public let renewals: Int64
     /// Open, returned or lost.
@@ -37,6 +38,12 @@ public struct LoanRow {
     public let returnCondition: Condition?
     /// A note made on return (UTF-8).
     public let returnNote: UnsafeRawBufferPointer?
+
+    /// The issue date in the centre's zone.
+    public var issuedOn: LocalDate { Lookup.date(utf8: issuedOnText) }
+
+    /// The due date in the centre's zone.
+    public var dueDate: LocalDate { Lookup.date(utf8: dueDateText) }
 }
 
 extension Lookup {
@@ -44,8 +51,7 @@ extension Lookup {
     static func loanRow(_ row: Columns) throws -> LoanRow {
         LoanRow(id: try row[0], inventoryNumber: try row.text(1), itemType: try row.text(2), family: try row.text(3),
                 centre: try row.text(4), issuedBy: try row.text(5), issuedAtMillis: try row[6],
-                issuedOn: LocalDate(utf8: try row.text(7)) ?? LocalDate(serialDay: 0), backdated: try row[8],
-                dueDate: LocalDate(utf8: try row.text(9)) ?? LocalDate(serialDay: 0), renewals: try row[10],
+                issuedOnText: try row.text(7), backdated: try row[8], dueDateText: try row.text(9), renewals: try row[10],
                 state: named(LoanState.self, try row.text(11)) ?? .open, closedAtMillis: try row[12],
                 closedBy: row.optionalText(13), returnedTo: row.optionalText(14),
                 returnCondition: row.optionalText(15).flatMap { named(Condition.self, $0) }, returnNote: row.optionalText(16))

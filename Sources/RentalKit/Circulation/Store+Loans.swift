@@ -311,9 +311,7 @@ extension RentalStore {
             // (Joining every loan to the list of todays instead cost a quarter of the listing.) With a
             // family, its few loans are the shorter walk.
             let (today, todayArguments, range) = try todayByCentreWithRange(db, now: now)
-            if filter.family == nil {
-                from = from.replacingOccurrences(of: "FROM loan l", with: "FROM loan l INDEXED BY loan_open_by_id")
-            }
+            if filter.family == nil { from = Lookup.openLoanSelectByID }
             from = "WITH \(today) " + from
             conditions.append("""
                 l.due_date < ? AND (l.due_date < ? OR l.due_date < (SELECT day FROM today WHERE today.centre_id = l.centre_id))

@@ -8,6 +8,11 @@ enum Lookup {
         LocalDate(text) ?? LocalDate(serialDay: 0)
     }
 
+    /// A stored date read in place, decoded as ``date(_:)`` decodes it.
+    static func date(utf8 text: UnsafeRawBufferPointer) -> LocalDate {
+        LocalDate(utf8: text) ?? LocalDate(serialDay: 0)
+    }
+
     // MARK: Centres
 
     static func mask(_ days: Set<Weekday>) -> Int {
@@ -155,17 +160,25 @@ enum Lookup {
     // MARK: Loans
 
     /// The columns ``loan(_:)`` reads, by position (reading by name costs a search per column per row).
-    static let loanSelect = """
+    static let loanSelect = loanSelect(from: "loan l")
+
+    /// ``loanSelect`` with another `FROM` for the loan table (`loan l INDEXED BY …`).
+    static func loanSelect(from loanTable: String) -> String {
+        """
         SELECT l.id, u.inventory_number, t.code, f.reference, c.code, l.issued_by, l.issued_at, l.issued_on,
                l.backdated, l.due_date, l.renewals, l.state, l.closed_at, l.closed_by, r.code,
                l.return_condition, l.return_note
-        FROM loan l
+        FROM \(loanTable)
         JOIN unit u ON u.id = l.unit_id
         JOIN item_type t ON t.id = u.item_type_id
         JOIN family f ON f.id = l.family_id
         JOIN centre c ON c.id = l.centre_id
         LEFT JOIN centre r ON r.id = l.returned_to_centre_id
         """
+    }
+
+    /// ``loanSelect`` walking the open loans in id order (the partial index `loan_open_by_id`).
+    static let openLoanSelectByID = loanSelect(from: "loan l INDEXED BY loan_open_by_id")
 
     /// A loan from a row of ``loanSelect``.
     static func loan(_ row: some ColumnReading) throws -> Loan {

@@ -50,7 +50,7 @@ extension JSONBytes {
         }
         text("closedBy", row.closedBy)
         key("dueDate")
-        date(row.dueDate)
+        if !plainDate(utf8: row.dueDateText) { date(row.dueDate) }
         key("family")
         string(utf8: row.family)
         key("id")
@@ -62,7 +62,7 @@ extension JSONBytes {
         key("issuedBy")
         string(utf8: row.issuedBy)
         key("issuedOn")
-        date(row.issuedOn)
+        if !plainDate(utf8: row.issuedOnText) { date(row.issuedOn) }
         key("itemType")
         string(utf8: row.itemType)
         key("renewals")
