@@ -102,26 +102,70 @@ public struct JSONBytes: ~Copyable, @unchecked Sendable {
     /// Appends a quoted, escaped string.
     public mutating func string(_ text: String) {
         var text = text
-        text.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
+        text.withUTF8 { quoted(UnsafeRawBufferPointer($0)) }  // a String's bytes are valid UTF-8
     }
 
-    /// Appends valid UTF-8 text (a column read in place) quoted and escaped: text that needs no escape is
-    /// copied whole.
+    /// Appends UTF-8 text (a column read in place) quoted and escaped, exactly as ``string(_:)`` writes
+    /// `String(decoding: text, as: UTF8.self)`: bytes that are not valid UTF-8 (a store file changed by other
+    /// means than rentald) become U+FFFD as in that string, so the JSON stays valid. Text that needs no
+    /// escape is copied whole; only text with bytes outside ASCII is checked.
     public mutating func string(utf8 text: UnsafeRawBufferPointer) {
+        let start = count
+        guard quoted(text), !Self.isValidUTF8(text) else { return }
+        count = start
+        string(String(decoding: text, as: UTF8.self))
+    }
+
+    /// Writes `text` quoted and escaped; returns whether it has a byte outside ASCII.
+    @discardableResult
+    private mutating func quoted(_ text: UnsafeRawBufferPointer) -> Bool {
         let out = room(text.count + 2)
         out.pointee = UInt8(ascii: "\"")
+        var high: UInt8 = 0
         var index = 0
         while index < text.count, !needsEscape(text[index]) {
             out[1 + index] = text[index]
+            high |= text[index]
             index += 1
         }
         count += 1 + index
         if index < text.count {
             for byte in text[index...] {
+                high |= byte
                 if needsEscape(byte) { escape(byte) } else { append(byte) }
             }
         }
         append(UInt8(ascii: "\""))
+        return high >= 0x80
+    }
+
+    /// Whether `bytes` are well-formed UTF-8 (the Unicode Standard's table 3-7: no overlong forms, no
+    /// surrogates, nothing past U+10FFFF, no sequence cut short).
+    package static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let length: Int
+            var second: ClosedRange<UInt8> = 0x80...0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; second = 0xA0...0xBF
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; second = 0x80...0x9F
+            case 0xF0: length = 4; second = 0x90...0xBF
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; second = 0x80...0x8F
+            default: return false
+            }
+            guard index + length <= bytes.count, second.contains(bytes[index + 1]) else { return false }
+            for offset in 2..<length where !(0x80...0xBF).contains(bytes[index + offset]) { return false }
+            index += length
+        }
+        return true
     }
 
     private func needsEscape(_ byte: UInt8) -> Bool {

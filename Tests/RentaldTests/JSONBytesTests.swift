@@ -57,6 +57,34 @@ struct JSONBytesTests {
         }
     }
 
+    @Test("text read in place that is not UTF-8 is written as the String decoded from it, never as invalid JSON")
+    func textThatIsNotUTF8() throws {
+        var random = SplitMix64(seed: 7)
+        // Bytes around the edges of UTF-8's table: ASCII, quotes and controls, continuation bytes, the lead
+        // bytes of overlong forms, surrogates and code points past U+10FFFF, bytes that never occur.
+        let alphabet: [UInt8] = [0x41, 0x22, 0x5C, 0x2F, 0x0A, 0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1,
+                                 0xC2, 0xD0, 0xDF, 0xE0, 0xE1, 0xED, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4, 0xF5, 0xF8, 0xFF]
+        var invalid = 0
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int(random.next() % 9)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            let decoded = String(decoding: bytes, as: UTF8.self)
+            let valid = Array(decoded.utf8) == bytes
+            invalid += valid ? 0 : 1
+            var fromBytes = JSONBytes()
+            bytes.withUnsafeBytes { fromBytes.string(utf8: $0) }
+            var fromString = JSONBytes()
+            fromString.string(decoded)
+            #expect(bytes.withUnsafeBytes { JSONBytes.isValidUTF8($0) } == valid, "\(bytes)")
+            #expect(fromBytes.bytes == fromString.bytes, "\(bytes)")
+            #expect(String(validating: fromBytes.bytes, as: UTF8.self) != nil, "\(bytes)")
+        }
+        #expect(invalid > 5_000, "most random sequences of these bytes are not UTF-8")
+        // Every valid sequence of each length, at its limits, passes as it is.
+        for text in ["\u{80}", "\u{7FF}", "\u{800}", "\u{D7FF}", "\u{E000}", "\u{FFFF}", "\u{10000}", "\u{10FFFF}", "ЧАЙ-1-1 👶🏽"] {
+            #expect(Array(text.utf8).withUnsafeBytes { JSONBytes.isValidUTF8($0) }, "\(text)")
+        }
+    }
+
     @Test("stored dates: copied when plainly valid, otherwise left to the parser, never written wrong")
     func storedDates() throws {
         // Every day of four years (a leap year among them): what the listing writes for the stored text is
