@@ -230,13 +230,18 @@ public struct JSONBytes: ~Copyable, @unchecked Sendable {
         }
         let out = room(12)
         out[0] = UInt8(ascii: "\"")
-        Self.put(value.year, 4, at: out + 1)
-        out[5] = UInt8(ascii: "-")
-        Self.put(value.month, 2, at: out + 6)
-        out[8] = UInt8(ascii: "-")
-        Self.put(value.day, 2, at: out + 9)
+        Self.put(value, at: out + 1)
         out[11] = UInt8(ascii: "\"")
         count += 12
+    }
+
+    /// Writes `YYYY-MM-DD` (10 bytes) at `out`; the caller keeps the year within 0–9999.
+    public static func put(_ date: LocalDate, at out: UnsafeMutablePointer<UInt8>) {
+        put(date.year, 4, at: out)
+        out[4] = UInt8(ascii: "-")
+        put(date.month, 2, at: out + 5)
+        out[7] = UInt8(ascii: "-")
+        put(date.day, 2, at: out + 8)
     }
 
     /// Appends a date stored as `YYYY-MM-DD` text (a column read in place), quoted, when it is plainly a

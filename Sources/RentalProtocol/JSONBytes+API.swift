@@ -30,11 +30,7 @@ extension JSONBytes {
         // "YYYY-MM-DDThh:mm:ss.sssZ" with its quotes: 26 bytes, written into one reservation.
         let out = reserved(26)
         out[0] = UInt8(ascii: "\"")
-        JSONBytes.put(civil.year, 4, at: out + 1)
-        out[5] = UInt8(ascii: "-")
-        JSONBytes.put(civil.month, 2, at: out + 6)
-        out[8] = UInt8(ascii: "-")
-        JSONBytes.put(civil.day, 2, at: out + 9)
+        JSONBytes.put(civil, at: out + 1)
         out[11] = UInt8(ascii: "T")
         JSONBytes.put(secondOfDay / 3600, 2, at: out + 12)
         out[14] = UInt8(ascii: ":")
