@@ -268,12 +268,6 @@ public struct JSONBytes: ~Copyable, @unchecked Sendable {
         return (1...12).contains(month) && (1...28).contains(day)
     }
 
-    /// Appends `value` as `width` decimal digits (zero-padded; the caller keeps it in range).
-    public mutating func digits(_ value: Int, _ width: Int) {
-        Self.put(value, width, at: room(width))
-        count += width
-    }
-
     /// Room for `count` bytes that the caller writes whole (with ``put(_:_:at:)``) before calling
     /// ``advance(_:)``: for values of a fixed length written in one go.
     public mutating func reserved(_ count: Int) -> UnsafeMutablePointer<UInt8> {
@@ -282,6 +276,7 @@ public struct JSONBytes: ~Copyable, @unchecked Sendable {
 
     /// Counts `count` bytes written into ``reserved(_:)``'s room.
     public mutating func advance(_ count: Int) {
+        precondition(count >= 0 && self.count + count <= capacity, "JSONBytes: more bytes counted than reserved")
         self.count += count
     }
 
