@@ -50,7 +50,7 @@ extension JSONBytes {
         }
         text("closedBy", row.closedBy)
         key("dueDate")
-        if !plainDate(utf8: row.dueDateText) { date(row.dueDate) }
+        storedDate(row.dueDateText, else: row.dueDate)
         key("family")
         string(utf8: row.family)
         key("id")
@@ -62,7 +62,7 @@ extension JSONBytes {
         key("issuedBy")
         string(utf8: row.issuedBy)
         key("issuedOn")
-        if !plainDate(utf8: row.issuedOnText) { date(row.issuedOn) }
+        storedDate(row.issuedOnText, else: row.issuedOn)
         key("itemType")
         string(utf8: row.itemType)
         key("renewals")
@@ -76,6 +76,11 @@ extension JSONBytes {
         key("state")
         string(row.state.rawValue)
         raw("}")
+    }
+
+    /// A date as stored, copied when it is plainly one; otherwise `parsed` (the row's own parsing of it).
+    private mutating func storedDate(_ text: UnsafeRawBufferPointer, else parsed: @autoclosure () -> LocalDate) {
+        if !plainDate(utf8: text) { date(parsed()) }
     }
 
     /// `,"name":"text"` when there is a text; nothing (the key left out, as `JSONEncoder` leaves out nil) when not.
