@@ -10,7 +10,7 @@ struct OverdueFigures {
 
     /// The library's overdue listing (`RentalStore.loanListing` with `overdueOnly`), repeated so the raw
     /// query is the same SQL: the open loans walked in id order from the cursor through the index
-    /// `loan_open_by_id`, kept when due before the earliest of the centres' todays or before their own
+    /// `loan_open_listing` (which holds every loan column read), kept when due before the earliest of the centres' todays or before their own
     /// centre's, the columns of `Lookup.loanSelect`.
     static func overdueListing(_ db: SQLiteConnection, paged: Bool) throws -> (sql: String, arguments: [(any Sendable)?]) {
         let statement = try db.prepare("SELECT id, time_zone FROM centre ORDER BY id")
@@ -28,7 +28,7 @@ struct OverdueFigures {
             SELECT l.id, u.inventory_number, t.code, f.reference, c.code, l.issued_by, l.issued_at, l.issued_on,
                    l.backdated, l.due_date, l.renewals, l.state, l.closed_at, l.closed_by, r.code,
                    l.return_condition, l.return_note
-            FROM loan l INDEXED BY loan_open_by_id
+            FROM loan l INDEXED BY loan_open_listing
             JOIN unit u ON u.id = l.unit_id
             JOIN item_type t ON t.id = u.item_type_id
             JOIN family f ON f.id = l.family_id

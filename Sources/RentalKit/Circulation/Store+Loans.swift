@@ -303,9 +303,9 @@ extension RentalStore {
         }
         var from = Lookup.loanSelect
         if filter.overdueOnly {
-            // Walk the open loans in id order from the cursor (index loan_open_by_id, which holds the centre
-            // and the due date) and keep those due before today in their centre's zone: a page reads about
-            // its own size of index entries instead of collecting every overdue loan again. The centres'
+            // Walk the open loans in id order from the cursor (index loan_open_listing, which holds every loan
+            // column shown) and keep those due before today in their centre's zone: a page reads about its
+            // own size of index entries instead of collecting every overdue loan again. The centres'
             // todays lie within a day of each other: a due date before the earliest is overdue everywhere,
             // one from the latest on nowhere, and only a loan due in between looks up its centre's today.
             // (Joining every loan to the list of todays instead cost a quarter of the listing.) With a

@@ -177,8 +177,9 @@ enum Lookup {
         """
     }
 
-    /// ``loanSelect`` walking the open loans in id order (the partial index `loan_open_by_id`).
-    static let openLoanSelectByID = loanSelect(from: "loan l INDEXED BY loan_open_by_id")
+    /// ``loanSelect`` walking the open loans in id order (the partial index `loan_open_listing`, which holds
+    /// every loan column it reads).
+    static let openLoanSelectByID = loanSelect(from: "loan l INDEXED BY loan_open_listing")
 
     /// A loan from a row of ``loanSelect``.
     static func loan(_ row: some ColumnReading) throws -> Loan {

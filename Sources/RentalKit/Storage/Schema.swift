@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v7-privacy", migrate: v7Privacy)
         migrator.registerMigration("v8-loans-by-unit", migrate: v8LoansByUnit)
         migrator.registerMigration("v9-audit-renewals", migrate: v9AuditRenewals)
+        migrator.registerMigration("v10-open-loan-listing", migrate: v10OpenLoanListing)
         return migrator
     }
 
@@ -256,5 +257,19 @@ enum Schema {
     /// report reads the whole trail, which only grows. Partial, so that other events do not pay for it.
     private static func v9AuditRenewals(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX audit_renewals ON audit_event(at) WHERE action = 'loan.renew'")
+    }
+
+    /// Open loans in id order holding every column of the loan a listing shows, in place of v5's
+    /// `loan_open_by_id`: a page of `GET /v1/loans?overdue=true` reads its loans from the index and never
+    /// looks each one up in the loan table (a fifth of the listing's SQL on a store with one
+    /// open loan in twenty overdue, and a third with one in two). The index takes about 70 bytes per open
+    /// loan, twice v5's (6.8 MB for 100,000 open loans).
+    private static func v10OpenLoanListing(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX loan_open_listing ON loan(id, centre_id, due_date, state, unit_id, family_id, issued_by,
+                issued_at, issued_on, backdated, renewals, closed_at, closed_by, returned_to_centre_id,
+                return_condition, return_note) WHERE state = 'open';
+            DROP INDEX loan_open_by_id;
+            """)
     }
 }
