@@ -244,9 +244,9 @@ public struct JSONBytes: ~Copyable, @unchecked Sendable {
         put(date.day, 2, at: out + 8)
     }
 
-    /// Appends a date stored as `YYYY-MM-DD` text (a column read in place), quoted, when it is plainly a
-    /// valid date (month 01–12, day 01–28: the bytes ``date(_:)`` writes for it) and returns true; writes
-    /// nothing and returns false for any other text, which the caller parses and writes with ``date(_:)``.
+    /// Appends a date stored as `YYYY-MM-DD` text (a column read in place), quoted, when it names a real day
+    /// (the bytes ``date(_:)`` writes for it) and returns true; writes nothing and returns false for any other
+    /// text, which the caller parses and writes with ``date(_:)``.
     public mutating func plainDate(utf8 text: UnsafeRawBufferPointer) -> Bool {
         guard Self.isPlainDate(text), let source = text.baseAddress else { return false }
         let out = room(12)
@@ -257,15 +257,16 @@ public struct JSONBytes: ~Copyable, @unchecked Sendable {
         return true
     }
 
-    /// Whether `text` is `YYYY-MM-DD` with a month of 01–12 and a day of 01–28 (a day every month has).
+    /// Whether `text` is `YYYY-MM-DD` naming a real day of the years 0001–9999: exactly the texts
+    /// ``LocalDate/init(utf8:)`` accepts, each of which ``date(_:)`` writes back unchanged.
     private static func isPlainDate(_ text: UnsafeRawBufferPointer) -> Bool {
         guard text.count == 10, text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-") else { return false }
         for index in 0..<10 where index != 4 && index != 7 && !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[index]) {
             return false
         }
-        let month = Int(text[5] &- 48) * 10 + Int(text[6] &- 48)
-        let day = Int(text[8] &- 48) * 10 + Int(text[9] &- 48)
-        return (1...12).contains(month) && (1...28).contains(day)
+        func number(_ from: Int, _ to: Int) -> Int { (from..<to).reduce(0) { $0 * 10 + Int(text[$1] &- 48) } }
+        let year = number(0, 4), month = number(5, 7), day = number(8, 10)
+        return year >= 1 && (1...12).contains(month) && (1...LocalDate.daysIn(month: month, year: year)).contains(day)
     }
 
     /// Room for `count` bytes that the caller writes whole (with ``put(_:_:at:)``) before calling

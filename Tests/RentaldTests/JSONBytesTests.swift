@@ -95,16 +95,31 @@ struct JSONBytesTests {
             var text = date.description
             let copied = text.withUTF8 { json.plainDate(utf8: UnsafeRawBufferPointer($0)) }
             if !copied { json.date(date) }
-            #expect(copied == (date.day <= 28), "\(text)")
+            #expect(copied, "\(text)")
             #expect(String(decoding: json.bytes, as: UTF8.self) == String(decoding: try RentalJSON.encoder().encode(date), as: UTF8.self))
         }
         // Text that is no plain date is not copied, and nothing is written for it.
         for bad in ["", "2026-13-01", "2026-00-10", "2026-02-00", "2026-02-30", "2026-1-01", "2026-01-1", "2026/01/01",
-                    "2026-01-010", "20260-01-01", "２０２６-01-01", "2026-0a-01", " 026-01-01"] {
+                    "2026-01-010", "20260-01-01", "２０２６-01-01", "2026-0a-01", " 026-01-01", "2027-02-29", "1900-02-29",
+                    "2026-04-31", "2026-01-32", "0000-01-05"] {
             var json = JSONBytes()
             var text = bad
             #expect(!text.withUTF8 { json.plainDate(utf8: UnsafeRawBufferPointer($0)) }, "\(bad)")
             #expect(json.count == 0)
+        }
+        // Copied exactly when the parser accepts the text: every month 00–13 and day 00–32 of years around
+        // the leap-year rules' edges.
+        for year in [0, 1, 4, 100, 400, 1900, 1999, 2000, 2024, 2026, 2100, 9999] {
+            for month in 0...13 {
+                for day in 0...32 {
+                    var text = String(format: "%04d-%02d-%02d", year, month, day)
+                    var json = JSONBytes()
+                    let copied = text.withUTF8 { json.plainDate(utf8: UnsafeRawBufferPointer($0)) }
+                    let parsed = text.withUTF8 { LocalDate(utf8: UnsafeRawBufferPointer($0)) }
+                    #expect(copied == (parsed != nil), "\(text)")
+                    if let parsed { #expect(String(decoding: json.bytes, as: UTF8.self) == "\"\(parsed)\"") }
+                }
+            }
         }
     }
 
