@@ -35,10 +35,12 @@ from collections.abc import Callable
 from typing import Any
 
 TARGET = 20.0
-# How many times each side's overdue find is timed; the figure is the median. This machine's speed swings
-# by up to half from one second to the next (a plain C loop took 124–303 ms for the same work), and one
-# timing of a find (tens of milliseconds for rentald) lands wherever the swing is.
-FIND_ROUNDS = 5
+# How many rounds of the overdue find are timed, each round rentald's find and then the peer's, both servers
+# up; the figures are the medians and the ratio the median of the rounds' ratios. This machine's speed swings
+# by up to half from one second to the next (a plain C loop took 124–303 ms for the same work): timed in
+# separate minutes, one side could land in a slow spell and the other in a quick one (rentald's find came out
+# at 25, 27 and 46 ms in three runs of one evening, the peer's at 471–666 ms).
+FIND_ROUNDS = 9
 
 
 class Unrunnable(Exception):
@@ -476,15 +478,24 @@ def fmt_seconds(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
-def median_time(body: Callable[[], Any]) -> tuple[float, Any]:
-    """`body` run FIND_ROUNDS times: the median of its wall times, and what that run returned."""
-    runs = []
-    for _ in range(FIND_ROUNDS):
+def interleaved(ours: Callable[[], Any], peers: Callable[[], Any]) -> tuple[tuple[float, Any], tuple[float, Any], float]:
+    """`ours` then `peers`, FIND_ROUNDS rounds: for each, the median of its wall times and what that run returned;
+    and the median of the rounds' ratios (the peer's time over ours)."""
+    def timed(body: Callable[[], Any]) -> tuple[float, Any]:
         began = time.perf_counter()
         result = body()
-        runs.append((time.perf_counter() - began, result))
-    runs.sort(key=lambda run: run[0])
-    return runs[len(runs) // 2]
+        return time.perf_counter() - began, result
+
+    mine, theirs = [], []
+    for _ in range(FIND_ROUNDS):
+        mine.append(timed(ours))
+        theirs.append(timed(peers))
+    ratios = sorted(peer[0] / our[0] for our, peer in zip(mine, theirs))
+
+    def median(runs: list[tuple[float, Any]]) -> tuple[float, Any]:
+        return sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+
+    return median(mine), median(theirs), ratios[len(ratios) // 2]
 
 
 def parse_timed(raw: bytes) -> tuple[Any, float]:
@@ -602,9 +613,6 @@ def overdue(args: argparse.Namespace, procs: Processes, report: Report) -> None:
         rd.stop()
         rd.start(scheduled_scans=False)
 
-    progress(f"rentald: timing the overdue listing (every page, {FIND_ROUNDS} times) and the notice scan")
-    c = rd.client()
-
     def r_list() -> tuple[int, int, float]:
         found, after, pages, parsing = 0, None, 0, 0.0
         while True:
@@ -620,7 +628,29 @@ def overdue(args: argparse.Namespace, procs: Processes, report: Report) -> None:
             if not after:
                 return found, pages, parsing
 
-    r_find, (found, pages, r_parsing) = median_time(r_list)
+
+    # rentald stays up while the peer is seeded, so that both finds can be timed in the same rounds.
+    progress(f"compendium-ils: seeding {m:,} items, {families:,} patrons and {m:,} loans ({late:,} overdue)")
+    cp = Compendium(args, procs, "compendium-overdue")
+    cp.seed(m, families, loans=True, overdue=late)
+    cp.start()
+    pc = cp.client()
+
+    def p_report() -> float:
+        status, raw = pc.raw_request("GET", "/reports/overdues")
+        if status != 200:
+            raise Unrunnable(f"compendium-ils: GET /reports/overdues: {status} {raw[:300]!r}")
+        rows, seconds = parse_timed(raw)
+        if len(rows) != late:
+            raise Unrunnable(f"compendium-ils: GET /reports/overdues: {len(rows)} rows, {late} expected")
+        return seconds
+
+    c = rd.client()
+    progress(f"both: timing the overdue find in {FIND_ROUNDS} rounds, each rentald's listing (every page) then "
+             f"compendium-ils's overdue report")
+    (r_find, (found, pages, r_parsing)), (p_find, p_parsing), find_ratio = interleaved(r_list, p_report)
+
+    progress("rentald: timing the notice scan")
     began = time.perf_counter()
     status, summary = c.request("POST", "/v1/notices/scan")
     r_notify = time.perf_counter() - began
@@ -632,27 +662,11 @@ def overdue(args: argparse.Namespace, procs: Processes, report: Report) -> None:
     if found != late or r_sent != late:
         raise Unrunnable(f"rentald found {found} overdue and sent {r_sent} notices; {late} expected ({summary})")
 
-    progress(f"compendium-ils: seeding {m:,} items, {families:,} patrons and {m:,} loans ({late:,} overdue)")
-    cp = Compendium(args, procs, "compendium-overdue")
-    cp.seed(m, families, loans=True, overdue=late)
-    cp.start()
-    progress(f"compendium-ils: timing its overdue report ({FIND_ROUNDS} times) and the paged loan list")
-    c = cp.client()
-
-    def p_report() -> float:
-        status, raw = c.raw_request("GET", "/reports/overdues")
-        if status != 200:
-            raise Unrunnable(f"compendium-ils: GET /reports/overdues: {status} {raw[:300]!r}")
-        rows, seconds = parse_timed(raw)
-        if len(rows) != late:
-            raise Unrunnable(f"compendium-ils: GET /reports/overdues: {len(rows)} rows, {late} expected")
-        return seconds
-
-    p_find, p_parsing = median_time(p_report)
+    progress("compendium-ils: timing the paged loan list")
     began = time.perf_counter()
     listed, offset = 0, 0
     while True:
-        status, page = c.request("GET", f"/loans?due=overdue&limit=500&offset={offset}")
+        status, page = pc.request("GET", f"/loans?due=overdue&limit=500&offset={offset}")
         if status != 200:
             raise Unrunnable(f"compendium-ils: GET /loans?due=overdue: {status} {page}")
         listed += len(page)
@@ -660,7 +674,7 @@ def overdue(args: argparse.Namespace, procs: Processes, report: Report) -> None:
         if len(page) < 500:
             break
     p_list = time.perf_counter() - began
-    c.close()
+    pc.close()
     cp.stop()
     if listed != late:
         raise Unrunnable(f"compendium-ils listed {listed} overdue loans; {late} expected")
@@ -671,13 +685,14 @@ def overdue(args: argparse.Namespace, procs: Processes, report: Report) -> None:
     if f"queued: {late}" not in out:
         raise Unrunnable(f"compendium-ils queued other than {late} notices: {out.strip()}")
 
-    report.time(f"find the {late:,} overdue among {m:,} open loans", r_find, p_find)
+    report.add(f"find the {late:,} overdue among {m:,} open loans", fmt_seconds(r_find), fmt_seconds(p_find), find_ratio)
     report.time(f"notify the {late:,} overdue loans", r_notify, p_notify)
     report.time("find and notify", r_find + r_notify, p_find + p_notify)
     report.note(f"rentald listed the overdue loans in {pages} page{'s' if pages > 1 else ''} of ≤ 1,000 "
                 f"(GET /v1/loans?overdue=true); compendium-ils's overdue report (GET /reports/overdues) answers "
                 f"with every row at once; its paged list (GET /loans?due=overdue, 500 a page by offset) took "
-                f"{fmt_seconds(p_list)}; each side's find is the median of {FIND_ROUNDS} timings in a row, of which this "
+                f"{fmt_seconds(p_list)}; the finds were timed in {FIND_ROUNDS} rounds, each rentald's then compendium-ils's with both "
+                f"servers up: the medians, and the ratio the median of the rounds' ratios; of the medians, this "
                 f"Python client's own json.loads took {fmt_seconds(r_parsing)} (rentald's pages) and "
                 f"{fmt_seconds(p_parsing)} (compendium-ils's report)")
     if restart:
