@@ -10,8 +10,8 @@ struct OverdueFigures {
 
     /// The library's overdue listing (`RentalStore.loanListing` with `overdueOnly`), repeated so the raw
     /// query is the same SQL: the open loans walked in id order from the cursor through the index
-    /// `loan_open_listing` (which holds every loan column read), kept when due before the earliest of the centres' todays or before their own
-    /// centre's, the columns of `Lookup.loanSelect`.
+    /// `loan_open_listing` (which holds every loan column read), kept when due before the earliest of the
+    /// centres' todays or before their own centre's, the columns of `Lookup.loanSelect`.
     static func overdueListing(_ db: SQLiteConnection, paged: Bool) throws -> (sql: String, arguments: [(any Sendable)?]) {
         let statement = try db.prepare("SELECT id, time_zone FROM centre ORDER BY id")
         var arguments: [(any Sendable)?] = []

@@ -628,7 +628,6 @@ def overdue(args: argparse.Namespace, procs: Processes, report: Report) -> None:
             if not after:
                 return found, pages, parsing
 
-
     # rentald stays up while the peer is seeded, so that both finds can be timed in the same rounds.
     progress(f"compendium-ils: seeding {m:,} items, {families:,} patrons and {m:,} loans ({late:,} overdue)")
     cp = Compendium(args, procs, "compendium-overdue")
