@@ -54,7 +54,7 @@ public struct JSONBytes: ~Copyable, @unchecked Sendable {
     }
 
     /// Room for `count` more bytes, returned as where they go; the caller writes them and adds `count`.
-    private mutating func room(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+    mutating func room(_ count: Int) -> UnsafeMutablePointer<UInt8> {
         reserve(count)
         return base + self.count
     }
@@ -110,33 +110,30 @@ public struct JSONBytes: ~Copyable, @unchecked Sendable {
     /// means than rentald) become U+FFFD as in that string, so the JSON stays valid. Text that needs no
     /// escape is copied whole; only text with bytes outside ASCII is checked.
     public mutating func string(utf8 text: UnsafeRawBufferPointer) {
-        let start = count
-        guard quoted(text), !Self.isValidUTF8(text) else { return }
-        count = start
-        string(String(decoding: text, as: UTF8.self))
+        var run = plainRun(upTo: text.count + 2)
+        if run.string(utf8: text) {
+            commit(run)
+        } else if Self.isValidUTF8(text) {
+            quoted(text)
+        } else {
+            string(String(decoding: text, as: UTF8.self))
+        }
     }
 
-    /// Writes `text` quoted and escaped; returns whether it has a byte outside ASCII.
-    @discardableResult
-    private mutating func quoted(_ text: UnsafeRawBufferPointer) -> Bool {
+    /// Writes valid UTF-8 `text` quoted and escaped.
+    private mutating func quoted(_ text: UnsafeRawBufferPointer) {
         let out = room(text.count + 2)
         out.pointee = UInt8(ascii: "\"")
-        var high: UInt8 = 0
         var index = 0
         while index < text.count, !needsEscape(text[index]) {
             out[1 + index] = text[index]
-            high |= text[index]
             index += 1
         }
         count += 1 + index
-        if index < text.count {
-            for byte in text[index...] {
-                high |= byte
-                if needsEscape(byte) { escape(byte) } else { append(byte) }
-            }
+        for byte in text[index...] {
+            if needsEscape(byte) { escape(byte) } else { append(byte) }
         }
         append(UInt8(ascii: "\""))
-        return high >= 0x80
     }
 
     /// Whether `bytes` are well-formed UTF-8 (the Unicode Standard's table 3-7: no overlong forms, no
@@ -199,22 +196,9 @@ public struct JSONBytes: ~Copyable, @unchecked Sendable {
 
     /// Appends a whole number.
     public mutating func integer(_ value: Int64) {
-        // At most 20 digits and a sign, written backwards into a word-aligned scratch of 24 bytes.
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &scratch) { digits in
-            var start = digits.count
-            var magnitude = UInt64(value.magnitude)
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if value < 0 {
-                start -= 1
-                digits[start] = UInt8(ascii: "-")
-            }
-            append(UnsafeRawBufferPointer(rebasing: digits[start...]))
-        }
+        var run = plainRun(upTo: 20)
+        run.integer(value)
+        commit(run)
     }
 
     /// Appends `true` or `false`.
@@ -248,35 +232,14 @@ public struct JSONBytes: ~Copyable, @unchecked Sendable {
     /// (the bytes ``date(_:)`` writes for it) and returns true; writes nothing and returns false for any other
     /// text, which the caller parses and writes with ``date(_:)``.
     public mutating func plainDate(utf8 text: UnsafeRawBufferPointer) -> Bool {
-        guard Self.isPlainDate(text), let source = text.baseAddress else { return false }
-        let out = room(12)
-        out[0] = UInt8(ascii: "\"")
-        UnsafeMutableRawPointer(out + 1).copyMemory(from: source, byteCount: 10)
-        out[11] = UInt8(ascii: "\"")
-        count += 12
+        var run = plainRun(upTo: 12)
+        guard run.date(utf8: text) else { return false }
+        commit(run)
         return true
     }
 
-    /// Whether `text` is `YYYY-MM-DD` naming a real day of the years 0001–9999: exactly the texts
-    /// ``LocalDate/init(utf8:)`` accepts, each of which ``date(_:)`` writes back unchanged.
-    private static func isPlainDate(_ text: UnsafeRawBufferPointer) -> Bool {
-        guard text.count == 10, text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-") else { return false }
-        for index in 0..<10 where index != 4 && index != 7 && !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[index]) {
-            return false
-        }
-        func number(_ from: Int, _ to: Int) -> Int { (from..<to).reduce(0) { $0 * 10 + Int(text[$1] &- 48) } }
-        let year = number(0, 4), month = number(5, 7), day = number(8, 10)
-        return year >= 1 && (1...12).contains(month) && (1...LocalDate.daysIn(month: month, year: year)).contains(day)
-    }
-
-    /// Room for `count` bytes that the caller writes whole (with ``put(_:_:at:)``) before calling
-    /// ``advance(_:)``: for values of a fixed length written in one go.
-    public mutating func reserved(_ count: Int) -> UnsafeMutablePointer<UInt8> {
-        room(count)
-    }
-
-    /// Counts `count` bytes written into ``reserved(_:)``'s room.
-    public mutating func advance(_ count: Int) {
+    /// Counts `count` bytes written into room reserved with ``room(_:)``.
+    mutating func advance(_ count: Int) {
         precondition(count >= 0 && self.count + count <= capacity, "JSONBytes: more bytes counted than reserved")
         self.count += count
     }

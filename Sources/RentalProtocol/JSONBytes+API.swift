@@ -19,16 +19,25 @@ extension JSONBytes {
 
     /// Appends an instant given in milliseconds since 1970 (as the store keeps it), written as ``instant(_:)``.
     public mutating func instant(millis: Int64) {
+        var run = plainRun(upTo: 26)
+        if run.instant(millis: millis) {
+            commit(run)
+        } else {
+            string(RentalJSON.instant(Date(timeIntervalSince1970: Double(millis) / 1000)))  // years the four-digit run does not cover
+        }
+    }
+}
+
+extension JSONBytes.PlainRun {
+    /// An instant given in milliseconds since 1970, quoted as ``RentalJSON/instant(_:)`` writes it
+    /// (`"2026-11-24T04:00:00.123Z"`), when its year has four digits; false otherwise.
+    public mutating func instant(millis: Int64) -> Bool {
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let civil = LocalDate(serialDay: Int(days))
-        guard (1000...9999).contains(civil.year) else {
-            string(RentalJSON.instant(Date(timeIntervalSince1970: Double(millis) / 1000)))  // years the four-digit fast path does not cover
-            return
-        }
+        guard (1000...9999).contains(civil.year) else { return false }
         let secondOfDay = Int(seconds - days * 86_400)
-        // "YYYY-MM-DDThh:mm:ss.sssZ" with its quotes: 26 bytes, written into one reservation.
-        let out = reserved(26)
+        let out = take(26)
         out[0] = UInt8(ascii: "\"")
         JSONBytes.put(civil, at: out + 1)
         out[11] = UInt8(ascii: "T")
@@ -41,7 +50,7 @@ extension JSONBytes {
         JSONBytes.put(Int(millis - seconds * 1000), 3, at: out + 21)
         out[24] = UInt8(ascii: "Z")
         out[25] = UInt8(ascii: "\"")
-        advance(26)
+        return true
     }
 }
 

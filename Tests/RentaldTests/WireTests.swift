@@ -32,13 +32,19 @@ struct WireTests {
     func streamedLoanListing() async throws {
         let daemon = try DaemonHarness()
         try await daemon.start()
-        // Closed loans with every optional field, and notes that need escaping, among the demo's loans.
-        let open = try await daemon.client.loans(LoanFilter(limit: 2)).items
-        #expect(open.count == 2)
+        // Closed loans with every optional field, and notes that need escaping, among the demo's loans; and
+        // returned loans in every condition whose texts need none (those are written as one run).
+        let open = try await daemon.client.loans(LoanFilter(limit: 6)).items
+        #expect(open.count == 6)
         let returned = try await daemon.client.returnUnit(ReturnRequest(unit: open[0].inventoryNumber, centre: "cherlak", condition: .damaged,
                                                                        note: "Трещина \"у ручки\" \\ 1/2 и ещё"))
         #expect(returned.loan.returnNote?.contains("\\") == true && returned.loan.returnedTo == "cherlak")
         _ = try await daemon.client.markLost(loan: open[1].id, note: "Потерян / 👶🏽")
+        for (loan, condition) in zip(open[2...], Condition.allCases) {
+            let receipt = try await daemon.client.returnUnit(ReturnRequest(unit: loan.inventoryNumber, centre: "cherlak", condition: condition,
+                                                                          note: condition == .good ? nil : "Без замечаний"))
+            #expect(receipt.loan.returnCondition == condition)
+        }
         // Every loan of the demo store, returned ones too, in pages of 7 (a full page has a cursor, the last
         // none), then the overdue ones in pages of 1000. Each page's body is written from the rows in place;
         // it must be byte for byte JSONEncoder's encoding of the same loans fetched one by one (each of
