@@ -79,7 +79,16 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        PlainText.padded(year, width: 4) + "-" + PlainText.padded(month, width: 2) + "-" + PlainText.padded(day, width: 2)
+        guard (0...9999).contains(year) else {
+            return PlainText.padded(year, width: 4) + "-" + PlainText.padded(month, width: 2) + "-" + PlainText.padded(day, width: 2)
+        }
+        // Written in place: dates are bound into most queries, and three padded strings joined cost more
+        // than the rest of a page's set-up of the overdue listing.
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            guard let out = buffer.baseAddress else { return 0 }
+            JSONBytes.put(self, at: out)
+            return 10
+        }
     }
 
     /// The day of the week.

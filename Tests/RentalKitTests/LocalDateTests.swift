@@ -22,6 +22,26 @@ struct LocalDateTests {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([LocalDate].self, from: Data(#"["2026-02-30"]"#.utf8)) }
     }
 
+    @Test("text: every year 0000–9999 written in place as the padded form writes it, other years padded")
+    func text() {
+        func padded(_ date: LocalDate) -> String {
+            PlainText.padded(date.year, width: 4) + "-" + PlainText.padded(date.month, width: 2) + "-" + PlainText.padded(date.day, width: 2)
+        }
+        // Years -3 to 10,003 (a day in every 131: every month of every year), and every day around the edges.
+        let first = LocalDate(serialDay: 0).adding(days: -(1970 + 3) * 366), last = LocalDate(serialDay: 0).adding(days: (10_003 - 1970) * 366)
+        let edges = ["0000-01-01", "0001-01-01", "9999-12-31", "0999-12-31", "1000-01-01", "2000-02-29"].compactMap(LocalDate.init)
+        let days = Array(stride(from: first.serialDay, through: last.serialDay, by: 131))
+            + edges.flatMap { ($0.serialDay - 400)...($0.serialDay + 400) }
+        var years = Set<Int>()
+        for serialDay in days {
+            let date = LocalDate(serialDay: serialDay)
+            years.insert(date.year)
+            #expect(date.description == padded(date), "\(padded(date))")
+            if (1...9999).contains(date.year) { #expect(LocalDate(date.description) == date) }
+        }
+        #expect(years.isSuperset(of: [-1, 0, 1, 999, 1000, 9999, 10_000]))
+    }
+
     @Test("the local date of an instant is the one a Gregorian calendar in that zone gives", arguments: [
         "Asia/Omsk", "Europe/Moscow", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Pacific/Apia",
         "Pacific/Kiritimati", "America/Adak", "Australia/Lord_Howe", "UTC",
