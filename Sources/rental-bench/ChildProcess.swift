@@ -128,19 +128,25 @@ final class ChildProcess: Sendable {
         ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").first.map(String.init) ?? "?"
     }
 
-    /// The process's resident memory now and at its peak, from `/proc/PID/status` (kibibytes).
-    func memory() -> (rss: Int, hwm: Int)? {
+    /// The process's resident memory now and at its peak, and of the resident pages now those the process
+    /// allocated (anonymous) and those of mapped files (its binary and libraries: page cache, which the
+    /// kernel may map in large folios around each page touched), from `/proc/PID/status` (kibibytes).
+    func memory() -> (rss: Int, hwm: Int, anonymous: Int, file: Int)? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        var rss: Int?
-        var hwm: Int?
+        var fields: [Substring: Int] = [:]
         for line in text.split(separator: "\n") {
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard fields.count >= 2 else { continue }
-            if fields[0] == "VmRSS:" { rss = Int(fields[1]) }
-            if fields[0] == "VmHWM:" { hwm = Int(fields[1]) }
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if parts.count >= 2 { fields[parts[0]] = Int(parts[1]) }
         }
-        guard let rss, let hwm else { return nil }
-        return (rss, hwm)
+        guard let rss = fields["VmRSS:"], let hwm = fields["VmHWM:"], let anonymous = fields["RssAnon:"],
+              let file = fields["RssFile:"] else { return nil }
+        return (rss, hwm, anonymous, file)
+    }
+
+    /// ``memory()`` in words, for a table's "measured" column.
+    static func describe(_ memory: (rss: Int, hwm: Int, anonymous: Int, file: Int)) -> String {
+        "VmRSS \(Format.megabytes(kibibytes: memory.rss)) (anonymous \(Format.megabytes(kibibytes: memory.anonymous)), "
+            + "files \(Format.megabytes(kibibytes: memory.file))), VmHWM \(Format.megabytes(kibibytes: memory.hwm))"
     }
 }
 

@@ -247,7 +247,7 @@ struct OverdueFigures {
                        baseline: "raw SQLite: \(Format.millis(raw.cpuPerRun))", ratio: Format.ratio(served.cpuPerRun / raw.cpuPerRun)))
             if options.runs("memory"), let memory = daemon.process.memory() {
                 record(Row("rentald memory with \(Format.count(Double(options.overdueLoans))) loans, after the overdue listings",
-                           measured: "VmRSS \(Format.megabytes(kibibytes: memory.rss)), VmHWM \(Format.megabytes(kibibytes: memory.hwm))",
+                           measured: ChildProcess.describe(memory),
                            target: options.quick ? "≤ 96 MB at 1M (not this size)" : "≤ 96 MB",
                            met: options.quick ? nil : memory.rss * 1024 <= 96_000_000))
             }

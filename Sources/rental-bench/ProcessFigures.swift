@@ -19,7 +19,7 @@ struct ProcessFigures {
             try await Task.sleep(for: .seconds(2))
             guard let memory = daemon.process.memory() else { throw BenchError("cannot read /proc/\(daemon.process.pid)/status") }
             record(Row("rentald memory idle after start, demo store", measured:
-                        "VmRSS \(Format.megabytes(kibibytes: memory.rss)), VmHWM \(Format.megabytes(kibibytes: memory.hwm))",
+                        ChildProcess.describe(memory),
                        target: "≤ 32 MB", met: memory.rss * 1024 <= 32_000_000))
         }
         if options.runs("oneshot") { try await oneShot(daemon, directory: directory) }
@@ -33,7 +33,7 @@ struct ProcessFigures {
             try await Task.sleep(for: .seconds(2))
             guard let restarted = again.process.memory() else { throw BenchError("cannot read /proc/\(again.process.pid)/status") }
             record(Row("rentald memory idle after start, existing demo store (nothing seeded)", measured:
-                        "VmRSS \(Format.megabytes(kibibytes: restarted.rss)), VmHWM \(Format.megabytes(kibibytes: restarted.hwm))",
+                        ChildProcess.describe(restarted),
                        target: "≤ 32 MB", met: restarted.rss * 1024 <= 32_000_000))
         }
     }
