@@ -107,29 +107,19 @@ extension JSONBytes.PlainRun {
     fileprivate mutating func loan(_ row: LoanRow) -> Bool {
         literal(#"{"backdated":"#)
         boolean(row.backdated)
-        literal(#","centre":"#)
-        guard string(utf8: row.centre) else { return false }
+        guard text(#","centre":"#, row.centre) else { return false }
         if let closedAt = row.closedAtMillis {
             literal(#","closedAt":"#)
             guard instant(millis: closedAt) else { return false }
         }
-        guard text(#","closedBy":"#, row.closedBy) else { return false }
-        literal(#","dueDate":"#)
-        guard date(utf8: row.dueDateText) else { return false }
-        literal(#","family":"#)
-        guard string(utf8: row.family) else { return false }
+        guard text(#","closedBy":"#, row.closedBy), date(#","dueDate":"#, row.dueDateText),
+              text(#","family":"#, row.family) else { return false }
         literal(#","id":"#)
         integer(row.id)
-        literal(#","inventoryNumber":"#)
-        guard string(utf8: row.inventoryNumber) else { return false }
+        guard text(#","inventoryNumber":"#, row.inventoryNumber) else { return false }
         literal(#","issuedAt":"#)
-        guard instant(millis: row.issuedAtMillis) else { return false }
-        literal(#","issuedBy":"#)
-        guard string(utf8: row.issuedBy) else { return false }
-        literal(#","issuedOn":"#)
-        guard date(utf8: row.issuedOnText) else { return false }
-        literal(#","itemType":"#)
-        guard string(utf8: row.itemType) else { return false }
+        guard instant(millis: row.issuedAtMillis), text(#","issuedBy":"#, row.issuedBy),
+              date(#","issuedOn":"#, row.issuedOnText), text(#","itemType":"#, row.itemType) else { return false }
         literal(#","renewals":"#)
         integer(row.renewals)
         switch row.returnCondition {
@@ -148,11 +138,18 @@ extension JSONBytes.PlainRun {
         return true
     }
 
-    /// `key` and the text when there is one; true with nothing written when there is none.
+    /// `key` and the text when there is one (true with nothing written when there is none); false when the
+    /// text is not plain.
     private mutating func text(_ key: StaticString, _ text: UnsafeRawBufferPointer?) -> Bool {
         guard let text else { return true }
         literal(key)
         return string(utf8: text)
+    }
+
+    /// `key` and the stored date; false when it is not plainly a date.
+    private mutating func date(_ key: StaticString, _ text: UnsafeRawBufferPointer) -> Bool {
+        literal(key)
+        return date(utf8: text)
     }
 }
 
