@@ -61,9 +61,9 @@ enum UnixSocket {
 
 /// Incremental parsing of HTTP/1.1 messages with a `content-length` (what rentald and curl send; no
 /// chunked encoding), shared by the client and the raw server. Bytes are received straight into one
-/// buffer kept for the connection and each body copied out once: the client's own copies of a 260 kB page
-/// (received into a chunk, appended, copied as the whole message and as the body, shifted out) were a
-/// tenth of the overdue listing's time through rentald, and as much of its floor.
+/// buffer kept for the connection and each body copied out once (the client used to copy each 260 kB page
+/// of the overdue listing four times: received into a chunk, appended, copied as the whole message and as
+/// the body, then shifted out), so that what it measures is the server, not its own copying.
 struct HTTPReader {
     /// A message: its first line, its head's bytes (without the blank line) and its body.
     struct Message {

@@ -27,7 +27,8 @@ struct LocalDateTests {
         func padded(_ date: LocalDate) -> String {
             PlainText.padded(date.year, width: 4) + "-" + PlainText.padded(date.month, width: 2) + "-" + PlainText.padded(date.day, width: 2)
         }
-        // Years -3 to 10,003 (a day in every 131: every month of every year), and every day around the edges.
+        // From before year 0 to past 9999, a day in every 131 (two or three in each year), and every day for
+        // a year around each edge.
         let first = LocalDate(serialDay: 0).adding(days: -(1970 + 3) * 366), last = LocalDate(serialDay: 0).adding(days: (10_003 - 1970) * 366)
         let edges = ["0000-01-01", "0001-01-01", "9999-12-31", "0999-12-31", "1000-01-01", "2000-02-29"].compactMap(LocalDate.init)
         let days = Array(stride(from: first.serialDay, through: last.serialDay, by: 131))
